@@ -1,0 +1,91 @@
+"""The "Vi möts resfritt" training platform."""
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from app import config as config_module
+from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+
+def create_app(
+    config: type[config_module.Config] | None = None, overrides: dict[str, Any] | None = None
+) -> Flask:
+    """Build the app: defaults, then instance/config.py, then environment, then overrides."""
+    app = Flask(__name__, instance_relative_config=True)
+    load_config(app, config or config_module.config_from_environment(), overrides or {})
+    init_extensions(app)
+    init_blueprints(app)
+    init_cli(app)
+    return app
+
+
+def load_config(app: Flask, config: type[config_module.Config], overrides: dict) -> None:
+    """Layer the configuration sources; refuse to start without a secret key."""
+    app.config.from_object(config)
+    if not app.config.get("TESTING"):
+        app.config.from_pyfile("config.py", silent=True)
+    for key in config_module.ENV_KEYS:
+        if os.environ.get(key):
+            app.config[key] = os.environ[key]
+    app.config.update(overrides)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    url = app.config.get("DATABASE_URL") or (
+        "sqlite:///" + str(Path(app.instance_path) / "vimotsresfritt.db")
+    )
+    app.config["SQLALCHEMY_DATABASE_URI"] = config_module.normalise_database_url(url)
+    app.config["RATELIMIT_STORAGE_URI"] = app.config.get("REDIS_URL") or "memory://"
+    if not app.config.get("SECRET_KEY"):
+        if app.debug or app.config.get("TESTING"):
+            app.config["SECRET_KEY"] = secrets.token_hex(32)
+        else:
+            raise RuntimeError(
+                "SECRET_KEY is not set: put it in instance/config.py or the environment."
+            )
+
+
+def init_extensions(app: Flask) -> None:
+    """Bind the extensions to this app."""
+    from app.core.i18n import select_locale, select_timezone
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(config_module.BASE_DIR / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.session_protection = "strong"
+    from flask_babel import lazy_gettext
+
+    login_manager.login_message = lazy_gettext("Logga in för att se sidan.")
+    login_manager.login_message_category = "info"
+
+
+def init_blueprints(app: Flask) -> None:
+    """Register each domain's blueprint, the error pages and the security headers."""
+    from app.auth.routes import bp as auth_bp
+    from app.core import errors, security, templating
+    from app.core.routes import bp as core_bp
+    from app.courses.routes import bp as courses_bp
+    from app.municipalities.routes import bp as municipalities_bp
+
+    for blueprint in (core_bp, auth_bp, courses_bp, municipalities_bp):
+        app.register_blueprint(blueprint)
+    errors.init_app(app)
+    security.init_app(app)
+    templating.init_app(app)
+
+
+def init_cli(app: Flask) -> None:
+    """Attach the `flask …` command groups."""
+    from app.auth.cli import users_cli
+    from app.courses.cli import courses_cli
+    from app.demo.cli import demo_cli
+    from app.municipalities.cli import municipalities_cli
+
+    for group in (users_cli, courses_cli, demo_cli, municipalities_cli):
+        app.cli.add_command(group)

@@ -1,0 +1,82 @@
+"""Users and their roles."""
+
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from app.extensions import db, login_manager
+from app.municipalities.models import Municipality
+
+
+class Role(StrEnum):
+    """The four roles of DESIGN §2."""
+
+    EMPLOYEE = "employee"
+    AGENT = "agent"
+    COORDINATOR = "coordinator"
+    ADMIN = "admin"
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware in UTC."""
+    return datetime.now(UTC)
+
+
+def hash_password(password: str) -> str:
+    """An scrypt hash of the password."""
+    return generate_password_hash(password, method="scrypt")
+
+
+class User(UserMixin, db.Model):
+    """A person: employee, agent, coordinator (one municipality) or admin (none)."""
+
+    __tablename__ = "user"
+    __table_args__ = (
+        CheckConstraint(
+            "role IN ('employee', 'agent', 'coordinator', 'admin')", name="role_known"
+        ),
+        CheckConstraint(
+            "role = 'admin' OR municipality_id IS NOT NULL", name="municipality_unless_admin"
+        ),
+        CheckConstraint("email = lower(email)", name="email_lowercase"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipality.id"), index=True)
+    active: Mapped[bool] = mapped_column(default=True)
+    locale: Mapped[str] = mapped_column(String(5), default="sv")
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    municipality: Mapped[Municipality | None] = relationship()
+
+    @property
+    def is_active(self) -> bool:
+        """Deactivated users cannot log in (Flask-Login asks this)."""
+        return self.active
+
+    def set_password(self, password: str) -> None:
+        """Store an scrypt hash of the password."""
+        self.password_hash = hash_password(password)
+
+    def check_password(self, password: str) -> bool:
+        """True when the password matches the stored hash."""
+        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+
+    def __repr__(self) -> str:
+        return f"<User {self.email} {self.role}>"
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    """Load the logged-in user with their municipality in one query."""
+    if not user_id.isdigit():
+        return None
+    return db.session.get(User, int(user_id))

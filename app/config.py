@@ -1,0 +1,60 @@
+"""Configuration classes; environment variables override instance/config.py and these."""
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+ENV_KEYS = ("SECRET_KEY", "DATABASE_URL", "REDIS_URL", "COURSES_DIR")
+
+
+def normalise_database_url(url: str) -> str:
+    """Make a plain postgresql:// URL use the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+class Config:
+    """Defaults for every environment."""
+
+    SECRET_KEY: str | None = None
+    DATABASE_URL: str | None = None  # default: SQLite under instance/
+    REDIS_URL: str | None = None  # rate-limit storage; memory when unset
+    COURSES_DIR = str(BASE_DIR / "courses")
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+    BABEL_DEFAULT_LOCALE = "sv"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Stockholm"
+    LANGUAGES = ("sv", "en")
+    LOGIN_RATE_LIMIT = "10 per minute"
+    RATELIMIT_ENABLED = True
+    RATELIMIT_HEADERS_ENABLED = True
+
+
+class DevelopmentConfig(Config):
+    """Local development: `make run`."""
+
+
+class ProductionConfig(Config):
+    """Production: secure cookies over HTTPS."""
+
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+
+
+class TestConfig(Config):
+    """The test suite: CSRF and rate limits off unless a test turns them on."""
+
+    TESTING = True
+    SECRET_KEY = "test-secret-key"  # noqa: S105 - tests only
+    WTF_CSRF_ENABLED = False
+    RATELIMIT_ENABLED = False
+
+
+def config_from_environment() -> type[Config]:
+    """Pick the config class named by APP_ENV (development unless it says production)."""
+    return ProductionConfig if os.environ.get("APP_ENV") == "production" else DevelopmentConfig

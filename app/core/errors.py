@@ -1,0 +1,63 @@
+"""Friendly error pages; the 500 handler rolls back the failed transaction."""
+
+from flask import Flask, render_template
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from app.extensions import db
+
+MESSAGES = {
+    400: _l("Begäran kunde inte tolkas. Gå tillbaka och försök igen."),
+    403: _l("Du har inte behörighet att se den här sidan."),
+    404: _l("Sidan finns inte, eller så har du inte tillgång till den."),
+    405: _l("Den här adressen tar inte emot den sortens begäran."),
+    429: _l("För många försök på kort tid. Vänta en stund och försök igen."),
+    500: _l("Något gick fel hos oss. Försök igen om en stund."),
+}
+TITLES = {
+    400: _l("Felaktig begäran"),
+    403: _l("Ingen behörighet"),
+    404: _l("Sidan hittades inte"),
+    405: _l("Metoden är inte tillåten"),
+    429: _l("För många försök"),
+    500: _l("Ett fel uppstod"),
+}
+
+
+def render_error(status: int, message: str | None = None) -> tuple[str, int]:
+    """Render the shared error template for a status code."""
+    status = status if status in TITLES else 500
+    return (
+        render_template(
+            "errors/error.html",
+            status=status,
+            title=TITLES[status],
+            message=message or MESSAGES[status],
+        ),
+        status,
+    )
+
+
+def init_app(app: Flask) -> None:
+    """Register handlers for HTTP errors, CSRF failures and unexpected exceptions."""
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        """The form's security token was missing or stale."""
+        return render_error(
+            400, _("Formulärets säkerhetstoken saknas eller har gått ut. Ladda om sidan och försök igen.")
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        """Any HTTP error: the friendly page with the same status."""
+        return render_error(error.code or 500)
+
+    @app.errorhandler(Exception)
+    def server_error(error: Exception):
+        """An unexpected exception: roll back, log, apologise."""
+        db.session.rollback()
+        app.logger.exception("Unhandled exception", exc_info=error)
+        return render_error(500)

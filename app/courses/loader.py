@@ -1,0 +1,338 @@
+"""Read and validate the course files of DESIGN §4; every problem is reported with path:line."""
+
+import posixpath
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from app.core.markdown import render_markdown
+from app.courses.yamlfile import Checker, ContentError, LineDict, load_yaml
+from app.quizzes.types import COMMON_KEYS, QUESTION_TYPES, QuestionSpec
+
+AUDIENCES = ("agent", "employee")
+COURSE_KEYS = {"title", "audience"}, {"description", "version", "modules", "completion", "certificate"}
+MODULE_KEYS = {"title"}, {"description", "lessons"}
+QUIZ_KEYS = {"title", "pass_mark", "questions"}, {"description", "max_attempts", "shuffle", "draw"}
+FRONT_MATTER_KEYS = {"title"}, {"description"}
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+NUMBER_PREFIX = re.compile(r"^\d+-")
+LINK = re.compile(r"\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+QUESTION_ID = re.compile(r"^[A-Za-z0-9_-]{1,50}$")
+
+
+@dataclass
+class LessonSpec:
+    """A lesson file, validated; `html` is filled once links are resolved."""
+
+    slug: str
+    title: str
+    source: str
+    position: int
+    path: Path
+    body_line: int
+    html: str = ""
+
+
+@dataclass
+class QuizSpec:
+    """A module's quiz.yml, validated."""
+
+    title: str
+    description: str
+    pass_mark: int
+    max_attempts: int | None
+    shuffle: bool
+    draw: int | None
+    questions: list[QuestionSpec]
+
+
+@dataclass
+class ModuleSpec:
+    """A module folder, validated."""
+
+    slug: str
+    title: str
+    description: str
+    position: int
+    lessons: list[LessonSpec] = field(default_factory=list)
+    quiz: QuizSpec | None = None
+
+
+@dataclass
+class CourseSpec:
+    """A course folder, validated."""
+
+    slug: str
+    title: str
+    description: str
+    audience: str
+    version: int
+    follow_up_required: bool
+    certificate: bool
+    position: int
+    modules: list[ModuleSpec] = field(default_factory=list)
+
+
+def slug_of(name: str) -> str:
+    """The stable slug of a file or folder: no number prefix, no extension ("01-x.md" → "x")."""
+    return NUMBER_PREFIX.sub("", name.removesuffix(".md"))
+
+
+def lesson_url(course: str, module: str, lesson: str) -> str:
+    """The site path of a lesson; stored in rendered links between lessons."""
+    return f"/courses/{course}/{module}/{lesson}"
+
+
+def load_courses(root: Path) -> tuple[list[CourseSpec], list[ContentError]]:
+    """Read every course under `root`; return the courses and all problems found."""
+    errors: list[ContentError] = []
+    root = Path(root)
+    if not root.is_dir():
+        return [], [ContentError(root, 0, "course folder not found")]
+    course_dirs = sorted(p for p in root.iterdir() if (p / "course.yml").is_file())
+    if not course_dirs:
+        errors.append(ContentError(root, 0, "no course folders (a folder with course.yml) found"))
+    courses = [
+        course
+        for position, folder in enumerate(course_dirs, start=1)
+        if (course := _read_course(folder, position, errors)) is not None
+    ]
+    _render_lessons(courses, root, errors)
+    return courses, errors
+
+
+def _read_course(folder: Path, position: int, errors: list[ContentError]) -> CourseSpec | None:
+    path = folder / "course.yml"
+    check = Checker(path, errors)
+    data = _read_yaml_mapping(path, check, "course.yml")
+    if data is None:
+        return None
+    check.keys(data, *COURSE_KEYS, "course.yml")
+    if not SLUG.match(folder.name):
+        check.error(1, f"course folder name '{folder.name}' must be lowercase letters, digits and -")
+    audience = check.text(data, "audience", default="employee")
+    if audience not in AUDIENCES:
+        check.error(data.line_of("audience"), f"audience must be one of {', '.join(AUDIENCES)}")
+    follow_up = False
+    if "completion" in data:
+        completion = check.mapping(data["completion"], data.line_of("completion"), "completion")
+        if completion is not None:
+            check.keys(completion, set(), {"follow_up_required"}, "completion")
+            follow_up = check.boolean(completion, "follow_up_required")
+    course = CourseSpec(
+        slug=folder.name,
+        title=check.text(data, "title", default="") or "",
+        description=check.text(data, "description", default="") or "",
+        audience=audience or "employee",
+        version=check.integer(data, "version", 1, default=1),
+        follow_up_required=follow_up,
+        certificate=check.boolean(data, "certificate"),
+        position=position,
+    )
+    names = check.text_list(data, "modules")
+    if names is None:
+        names = sorted(p.name for p in folder.iterdir() if (p / "module.yml").is_file())
+        if not names:
+            check.error(data.line, "the course has no modules (folders with module.yml)")
+    seen: set[str] = set()
+    for index, name in enumerate(names, start=1):
+        module_dir = folder / name
+        if not (module_dir / "module.yml").is_file():
+            check.error(data.line_of("modules"), f"module '{name}' has no {name}/module.yml")
+            continue
+        module = _read_module(module_dir, index, errors)
+        if module is None:
+            continue
+        if module.slug in seen:
+            check.error(data.line_of("modules"), f"two modules have the slug '{module.slug}'")
+        seen.add(module.slug)
+        course.modules.append(module)
+    return course
+
+
+def _read_module(folder: Path, position: int, errors: list[ContentError]) -> ModuleSpec | None:
+    path = folder / "module.yml"
+    check = Checker(path, errors)
+    data = _read_yaml_mapping(path, check, "module.yml")
+    if data is None:
+        return None
+    check.keys(data, *MODULE_KEYS, "module.yml")
+    module = ModuleSpec(
+        slug=slug_of(folder.name),
+        title=check.text(data, "title", default="") or "",
+        description=check.text(data, "description", default="") or "",
+        position=position,
+    )
+    if not SLUG.match(module.slug):
+        check.error(1, f"module folder name '{folder.name}' must be lowercase letters, digits and -")
+    names = check.text_list(data, "lessons")
+    if names is None:
+        names = sorted(p.name for p in folder.glob("*.md"))
+    if not names:
+        check.error(data.line, "the module has no lessons (.md files)")
+    for index, name in enumerate(names, start=1):
+        lesson_path = folder / name
+        if not name.endswith(".md") or "/" in name or not lesson_path.is_file():
+            check.error(data.line_of("lessons"), f"lesson file '{name}' not found in {folder.name}/")
+            continue
+        lesson = _read_lesson(lesson_path, index, errors)
+        if lesson is None:
+            continue
+        if any(other.slug == lesson.slug for other in module.lessons):
+            check.error(data.line_of("lessons"), f"two lessons have the slug '{lesson.slug}'")
+        module.lessons.append(lesson)
+    quiz_path = folder / "quiz.yml"
+    if quiz_path.is_file():
+        module.quiz = _read_quiz(quiz_path, errors)
+    return module
+
+
+def _read_lesson(path: Path, position: int, errors: list[ContentError]) -> LessonSpec | None:
+    check = Checker(path, errors)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        check.error(1, "the lesson is not UTF-8 text")
+        return None
+    title, body, body_line = None, text, 1
+    lines = text.splitlines(keepends=True)
+    if lines and lines[0].strip() == "---":
+        end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
+        if end is None:
+            check.error(1, "front matter opened with --- is never closed")
+            return None
+        data, error = load_yaml(path, "".join(lines[1:end]), first_line=2)
+        if error:
+            errors.append(error)
+            return None
+        meta = check.mapping(data if data is not None else LineDict(), 1, "front matter")
+        if meta is None:
+            return None
+        meta.line = 1
+        meta.key_lines = {k: v + 1 for k, v in meta.key_lines.items()}
+        check.keys(meta, set(), FRONT_MATTER_KEYS[0] | FRONT_MATTER_KEYS[1], "front matter")
+        title = check.text(meta, "title")
+        body, body_line = "".join(lines[end + 1 :]), end + 2
+    if title is None:
+        heading = re.search(r"^# +(.+?)\s*#*\s*$", body, re.MULTILINE)
+        if heading is None:
+            check.error(1, "the lesson has no title: add 'title:' front matter or a '# ' heading")
+            return None
+        title = heading.group(1)
+        body = body[: heading.start()] + body[heading.end() :]
+    slug = slug_of(path.name)
+    if not SLUG.match(slug):
+        check.error(1, f"lesson file name '{path.name}' must be lowercase letters, digits and -")
+    return LessonSpec(slug, title, body, position, path, body_line)
+
+
+def _read_quiz(path: Path, errors: list[ContentError]) -> QuizSpec | None:
+    check = Checker(path, errors)
+    data = _read_yaml_mapping(path, check, "quiz.yml")
+    if data is None:
+        return None
+    check.keys(data, *QUIZ_KEYS, "quiz.yml")
+    questions: list[QuestionSpec] = []
+    raw = data.get("questions")
+    if not isinstance(raw, list) or not raw:
+        check.error(data.line_of("questions"), "'questions' must be a non-empty list")
+        raw = []
+    for position, item in enumerate(raw, start=1):
+        question = _read_question(item, position, data.line_of("questions"), check)
+        if question is None:
+            continue
+        if any(other.key == question.key for other in questions):
+            check.error(_line_of_item(item, data), f"duplicate question id '{question.key}'")
+        questions.append(question)
+    draw = check.integer(data, "draw", 1)
+    if draw is not None and raw and draw > len(raw):
+        check.error(data.line_of("draw"), f"'draw' is {draw} but the quiz has only {len(raw)} questions")
+    return QuizSpec(
+        title=check.text(data, "title", default="") or "",
+        description=check.text(data, "description", default="") or "",
+        pass_mark=check.integer(data, "pass_mark", 1, 100, default=100),
+        max_attempts=check.integer(data, "max_attempts", 1),
+        shuffle=check.boolean(data, "shuffle"),
+        draw=draw,
+        questions=questions,
+    )
+
+
+def _read_question(item, position: int, list_line: int, check: Checker) -> QuestionSpec | None:
+    data = check.mapping(item, list_line, "a question")
+    if data is None:
+        return None
+    type_name = data.get("type")
+    question_type = QUESTION_TYPES.get(type_name) if isinstance(type_name, str) else None
+    if question_type is None:
+        known = ", ".join(QUESTION_TYPES)
+        check.error(data.line_of("type"), f"question type must be one of {known}, not '{type_name}'")
+        return None
+    check.keys(data, {"id", "type", "prompt"}, (COMMON_KEYS | question_type.keys), "a question")
+    key = check.text(data, "id", default="") or ""
+    if key and not QUESTION_ID.match(key):
+        check.error(data.line_of("id"), f"question id '{key}' may hold only letters, digits, - and _")
+    options, answer = question_type.read(data, check)
+    return QuestionSpec(
+        key=key,
+        type=question_type.name,
+        prompt=check.text(data, "prompt", default="") or "",
+        explanation=check.text(data, "explanation", default="") or "",
+        position=position,
+        options=options,
+        answer=answer,
+    )
+
+
+def _line_of_item(item, parent: LineDict) -> int:
+    return item.line_of("id") if isinstance(item, LineDict) else parent.line
+
+
+def _read_yaml_mapping(path: Path, check: Checker, what: str) -> LineDict | None:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        check.error(1, f"{what} is not UTF-8 text")
+        return None
+    data, error = load_yaml(path, text)
+    if error:
+        check.errors.append(error)
+        return None
+    return check.mapping(data, 1, what)
+
+
+def _render_lessons(courses: list[CourseSpec], root: Path, errors: list[ContentError]) -> None:
+    """Resolve links between lessons to site paths, then render each lesson once."""
+    urls = {
+        lesson.path.resolve(): lesson_url(course.slug, module.slug, lesson.slug)
+        for course in courses
+        for module in course.modules
+        for lesson in module.lessons
+    }
+    for course in courses:
+        for module in course.modules:
+            for lesson in module.lessons:
+                source = _resolve_links(lesson, urls, Checker(lesson.path, errors))
+                lesson.html = render_markdown(source)
+
+
+def _resolve_links(lesson: LessonSpec, urls: dict[Path, str], check: Checker) -> str:
+    """Replace relative links to lesson files by lesson URLs; report those that lead nowhere."""
+
+    def replace(match: re.Match) -> str:
+        target = match.group(1)
+        if re.match(r"^[a-z][a-z0-9+.-]*:", target, re.I) or target.startswith(("/", "#")):
+            return match.group(0)
+        path_part, _, anchor = target.partition("#")
+        line = lesson.body_line + lesson.source.count("\n", 0, match.start())
+        if not path_part.endswith(".md"):
+            check.error(line, f"link '{target}': only links to lessons (.md) may be relative")
+            return match.group(0)
+        resolved = (lesson.path.parent / posixpath.normpath(path_part)).resolve()
+        url = urls.get(resolved)
+        if url is None:
+            check.error(line, f"broken lesson link '{target}': no such lesson")
+            return match.group(0)
+        return match.group(0).replace(target, url + (f"#{anchor}" if anchor else ""), 1)
+
+    return LINK.sub(replace, lesson.source)

@@ -1,0 +1,80 @@
+"""Courses, modules and lessons (synced from courses/), and which lessons a user has viewed."""
+
+from datetime import datetime
+
+from sqlalchemy import DateTime, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.auth.models import utcnow
+from app.extensions import db
+
+
+class Course(db.Model):
+    """A course, identified by its folder name under courses/."""
+
+    __tablename__ = "course"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(100), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    audience: Mapped[str] = mapped_column(String(20))  # agent | employee
+    version: Mapped[int] = mapped_column(default=1)
+    follow_up_required: Mapped[bool] = mapped_column(default=False)
+    certificate: Mapped[bool] = mapped_column(default=False)
+    position: Mapped[int] = mapped_column(default=0)
+    retired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    modules: Mapped[list["Module"]] = relationship(
+        back_populates="course", order_by="Module.position"
+    )
+
+
+class Module(db.Model):
+    """A part of a course, e.g. "Del 1: Färdigheter"."""
+
+    __tablename__ = "module"
+    __table_args__ = (UniqueConstraint("course_id", "slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("course.id"), index=True)
+    slug: Mapped[str] = mapped_column(String(100))
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(default=0)
+    retired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    course: Mapped[Course] = relationship(back_populates="modules")
+
+
+class Lesson(db.Model):
+    """A lesson: Markdown source and its sanitised HTML, rendered once at sync time."""
+
+    __tablename__ = "lesson"
+    __table_args__ = (UniqueConstraint("module_id", "slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    module_id: Mapped[int] = mapped_column(ForeignKey("module.id"), index=True)
+    slug: Mapped[str] = mapped_column(String(100))
+    title: Mapped[str] = mapped_column(String(200))
+    source: Mapped[str] = mapped_column(Text)
+    html: Mapped[str] = mapped_column(Text)
+    position: Mapped[int] = mapped_column(default=0)
+    retired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    module: Mapped[Module] = relationship()
+
+
+class LessonView(db.Model):
+    """That a user has opened a lesson: first and latest time."""
+
+    __tablename__ = "lesson_view"
+    __table_args__ = (UniqueConstraint("user_id", "lesson_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    lesson_id: Mapped[int] = mapped_column(ForeignKey("lesson.id"), index=True)
+    first_viewed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_viewed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+

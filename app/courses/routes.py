@@ -1,0 +1,60 @@
+"""Course catalogue, course page and lesson page."""
+
+from flask import Blueprint, abort, render_template
+from flask_login import current_user, login_required
+
+from app.courses import queries
+from app.courses.services import record_lesson_view
+
+bp = Blueprint("courses", __name__, url_prefix="/courses")
+
+
+@bp.get("/")
+@login_required
+def catalogue():
+    """The courses meant for the user's role, with progress."""
+    return render_template("courses/catalogue.html", courses=queries.catalogue_for(current_user))
+
+
+@bp.get("/<slug>")
+@login_required
+def course(slug: str):
+    """A course with its modules and lessons."""
+    course = queries.get_course_for(current_user, slug) or abort(404)
+    outline = queries.course_outline(current_user, course)
+    return render_template(
+        "courses/course.html",
+        course=course,
+        outline=outline,
+        next_item=queries.next_unviewed(outline),
+        viewed=sum(item.viewed for item in outline),
+    )
+
+
+@bp.get("/<slug>/<module_slug>/<lesson_slug>")
+@login_required
+def lesson(slug: str, module_slug: str, lesson_slug: str):
+    """A lesson with previous and next; opening it records the view."""
+    course = queries.get_course_for(current_user, slug) or abort(404)
+    outline = queries.course_outline(current_user, course)
+    index = next(
+        (
+            i
+            for i, item in enumerate(outline)
+            if item.module.slug == module_slug and item.lesson.slug == lesson_slug
+        ),
+        None,
+    )
+    if index is None:
+        abort(404)
+    current = outline[index]
+    record_lesson_view(current_user, current.lesson)
+    return render_template(
+        "courses/lesson.html",
+        course=course,
+        item=current,
+        position=index + 1,
+        total=len(outline),
+        previous=outline[index - 1] if index > 0 else None,
+        next=outline[index + 1] if index + 1 < len(outline) else None,
+    )

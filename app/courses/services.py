@@ -1,0 +1,209 @@
+"""Writes of the courses domain: syncing course files, recording lesson views."""
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+
+from app.auth.models import User, utcnow
+from app.courses.loader import CourseSpec, load_courses
+from app.courses.models import Course, Lesson, LessonView, Module
+from app.courses.yamlfile import ContentError
+from app.extensions import db
+from app.quizzes.models import Option, Question, Quiz
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class SyncReport:
+    """What a sync did, row by row."""
+
+    created: int = 0
+    updated: int = 0
+    retired: int = 0
+    unchanged: int = 0
+
+    @property
+    def changed(self) -> bool:
+        """True when the sync wrote anything."""
+        return bool(self.created or self.updated or self.retired)
+
+    def __str__(self) -> str:
+        return (
+            f"{self.created} created, {self.updated} updated, "
+            f"{self.retired} retired, {self.unchanged} unchanged"
+        )
+
+
+class CourseContentError(Exception):
+    """The course files hold errors; nothing was written."""
+
+    def __init__(self, errors: list[ContentError]):
+        super().__init__(f"{len(errors)} problem(s) in the course files")
+        self.errors = errors
+
+
+def sync_courses(root: Path) -> SyncReport:
+    """Validate every course file under `root`, then upsert all of it in one transaction.
+
+    :raise CourseContentError: any file holds an error; the database is left untouched.
+    """
+    specs, errors = load_courses(root)
+    if errors:
+        raise CourseContentError(errors)
+    report = SyncReport()
+    try:
+        _Sync(report).run(specs)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    log.info("Synced courses from %s: %s", root, report)
+    return report
+
+
+class _Sync:
+    """Upsert by slug at each level; rows missing from the files are retired, never deleted."""
+
+    def __init__(self, report: SyncReport):
+        self.report = report
+        self.now = utcnow()
+
+    def run(self, specs: list[CourseSpec]) -> None:
+        courses = {c.slug: c for c in db.session.scalars(db.select(Course))}
+        modules = _group(db.session.scalars(db.select(Module)), "course_id", "slug")
+        lessons = _group(db.session.scalars(db.select(Lesson)), "module_id", "slug")
+        quizzes = {q.module_id: q for q in db.session.scalars(db.select(Quiz))}
+        questions = _group(db.session.scalars(db.select(Question)), "quiz_id", "key")
+        options = _group(db.session.scalars(db.select(Option)), "question_id", "key")
+        for spec in specs:
+            course = self.upsert(courses.get(spec.slug), Course, {"slug": spec.slug}, {
+                "title": spec.title, "description": spec.description, "audience": spec.audience,
+                "version": spec.version, "follow_up_required": spec.follow_up_required,
+                "certificate": spec.certificate, "position": spec.position,
+            })  # fmt: skip
+            existing_modules = modules.get(course.id, {})
+            for module_spec in spec.modules:
+                module = self.upsert(
+                    existing_modules.get(module_spec.slug),
+                    Module,
+                    {"course_id": course.id, "slug": module_spec.slug},
+                    {
+                        "title": module_spec.title,
+                        "description": module_spec.description,
+                        "position": module_spec.position,
+                    },
+                )
+                existing_lessons = lessons.get(module.id, {})
+                for lesson_spec in module_spec.lessons:
+                    self.upsert(
+                        existing_lessons.get(lesson_spec.slug),
+                        Lesson,
+                        {"module_id": module.id, "slug": lesson_spec.slug},
+                        {
+                            "title": lesson_spec.title,
+                            "source": lesson_spec.source,
+                            "html": lesson_spec.html,
+                            "position": lesson_spec.position,
+                        },
+                    )
+                self.retire(existing_lessons, {lesson.slug for lesson in module_spec.lessons})
+                self.sync_quiz(module, module_spec.quiz, quizzes, questions, options)
+            self.retire(existing_modules, {m.slug for m in spec.modules})
+        self.retire(courses, {spec.slug for spec in specs})
+
+    def sync_quiz(self, module: Module, spec, quizzes, questions, options) -> None:
+        existing = quizzes.get(module.id)
+        if spec is None:
+            if existing is not None:
+                self.retire({"quiz": existing}, set())
+            return
+        quiz = self.upsert(existing, Quiz, {"module_id": module.id}, {
+            "title": spec.title, "description": spec.description, "pass_mark": spec.pass_mark,
+            "max_attempts": spec.max_attempts, "shuffle": spec.shuffle, "draw": spec.draw,
+        })  # fmt: skip
+        existing_questions = questions.get(quiz.id, {})
+        for question_spec in spec.questions:
+            question = self.upsert(
+                existing_questions.get(question_spec.key),
+                Question,
+                {"quiz_id": quiz.id, "key": question_spec.key},
+                {
+                    "type": question_spec.type,
+                    "prompt": question_spec.prompt,
+                    "explanation": question_spec.explanation,
+                    "answer": question_spec.answer,
+                    "position": question_spec.position,
+                },
+            )
+            existing_options = options.get(question.id, {})
+            for option_spec in question_spec.options:
+                self.upsert(
+                    existing_options.get(option_spec.key),
+                    Option,
+                    {"question_id": question.id, "key": option_spec.key},
+                    {
+                        "text": option_spec.text,
+                        "correct": option_spec.correct,
+                        "feedback": option_spec.feedback,
+                        "position": option_spec.position,
+                    },
+                )
+            self.retire(existing_options, {o.key for o in question_spec.options})
+        self.retire(existing_questions, {q.key for q in spec.questions})
+
+    def upsert(self, row, model, identity: dict[str, Any], values: dict[str, Any]):
+        """Create the row, or update only the fields that differ (and bring it back if retired)."""
+        values = {**values, "retired_at": None}
+        if row is None:
+            row = model(**identity, **values)
+            db.session.add(row)
+            db.session.flush()
+            self.report.created += 1
+            return row
+        changed = {key: value for key, value in values.items() if getattr(row, key) != value}
+        for key, value in changed.items():
+            setattr(row, key, value)
+        if changed:
+            self.report.updated += 1
+        else:
+            self.report.unchanged += 1
+        return row
+
+    def retire(self, rows: dict[str, Any], kept: set[str]) -> None:
+        """Mark rows that are no longer in the files as retired."""
+        for key, row in rows.items():
+            if key not in kept and row.retired_at is None:
+                row.retired_at = self.now
+                self.report.retired += 1
+
+
+def _group(rows, parent: str, key: str) -> dict[int, dict[str, Any]]:
+    grouped: dict[int, dict[str, Any]] = {}
+    for row in rows:
+        grouped.setdefault(getattr(row, parent), {})[getattr(row, key)] = row
+    return grouped
+
+
+def record_lesson_view(user: User, lesson: Lesson) -> None:
+    """Remember that the user opened the lesson (first and latest time); safe under races."""
+    now = utcnow()
+    updated = db.session.execute(
+        db.update(LessonView)
+        .where(LessonView.user_id == user.id, LessonView.lesson_id == lesson.id)
+        .values(last_viewed_at=now)
+    )
+    if updated.rowcount:
+        db.session.commit()
+        return
+    try:
+        with db.session.begin_nested():
+            db.session.add(
+                LessonView(user_id=user.id, lesson_id=lesson.id, first_viewed_at=now, last_viewed_at=now)
+            )
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()

@@ -1,0 +1,30 @@
+"""`flask demo seed` and `flask demo logins`."""
+
+import click
+
+from app.demo.services import DEMO_DOMAIN, DEMO_PASSWORD, DemoDataExists, demo_logins, seed_demo
+
+demo_cli = click.Group("demo", help="Demo data for trying the platform.")
+
+
+@demo_cli.command("seed")
+@click.option("--if-empty", is_flag=True, help="Do nothing (and succeed) when users exist.")
+def seed_command(if_empty: bool):
+    """Add demo users across the 15 municipalities to an empty database."""
+    try:
+        count = seed_demo()
+    except DemoDataExists as error:
+        if if_empty:
+            click.echo("Users exist already; no demo data added.")
+            return
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Added {count} demo users.")
+
+
+@demo_cli.command("logins")
+def logins_command():
+    """Print the demo logins and their password."""
+    click.echo(f"Demo logins (password for all: {DEMO_PASSWORD})")
+    for label, email in demo_logins():
+        click.echo(f"  {label:<26} {email}")
+    click.echo(f"  Other municipalities: e.g. agent1.mora@{DEMO_DOMAIN}, koordinator.orsa@{DEMO_DOMAIN}")

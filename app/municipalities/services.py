@@ -1,0 +1,44 @@
+"""Writes of the municipalities domain."""
+
+import logging
+
+from app.extensions import db
+from app.municipalities.models import Municipality
+
+log = logging.getLogger(__name__)
+
+# Dalarna's 15 municipalities with their official codes (SCB), largest first.
+DALARNA = (
+    ("2080", "Falun"),
+    ("2081", "Borlänge"),
+    ("2085", "Ludvika"),
+    ("2084", "Avesta"),
+    ("2062", "Mora"),
+    ("2029", "Leksand"),
+    ("2083", "Hedemora"),
+    ("2082", "Säter"),
+    ("2061", "Smedjebacken"),
+    ("2031", "Rättvik"),
+    ("2026", "Gagnef"),
+    ("2023", "Malung-Sälen"),
+    ("2039", "Älvdalen"),
+    ("2034", "Orsa"),
+    ("2021", "Vansbro"),
+)
+
+
+def seed_municipalities() -> int:
+    """Create the municipalities that are missing and fix changed names; return how many changed."""
+    existing = {m.code: m for m in db.session.scalars(db.select(Municipality))}
+    changed = 0
+    for code, name in DALARNA:
+        municipality = existing.get(code)
+        if municipality is None:
+            db.session.add(Municipality(code=code, name=name))
+            changed += 1
+        elif municipality.name != name:
+            municipality.name = name
+            changed += 1
+    db.session.commit()
+    log.info("Seeded municipalities: %d changed", changed)
+    return changed

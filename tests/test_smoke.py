@@ -1,0 +1,2 @@
+def test_landing(client):
+    assert client.get("/").status_code == 200
