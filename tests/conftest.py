@@ -1,10 +1,13 @@
 """Shared fixtures: the app on a fresh database, factories for people, one login helper."""
 
 import os
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
 import pytest
+from flask.globals import _cv_app
+from flask.testing import FlaskClient
 
 from app import create_app
 from app.auth.models import Role, User, hash_password
@@ -23,19 +26,43 @@ def database_url(tmp_path: Path) -> str:
     return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'test.db'}"
 
 
-@pytest.fixture
-def app(tmp_path):
-    """The app with empty tables, dropped again after the test."""
-    app = create_app(
-        TestConfig, {"DATABASE_URL": database_url(tmp_path), "COURSES_DIR": str(COURSES_DIR)}
-    )
+class RequestIsolatedClient(FlaskClient):
+    """A test client whose requests each get their own app context, as in production.
+
+    The `app` fixture keeps an app context open so tests can use `db.session`; without this,
+    requests would share that context's `g`, session and cached locale across requests.
+    """
+
+    def open(self, *args, **kwargs):
+        token = _cv_app.set(None)
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            _cv_app.reset(token)
+
+
+@contextmanager
+def app_with_empty_database(tmp_path: Path, **overrides):
+    """Create the app with fresh tables inside an app context; drop them afterwards."""
+    settings = {"DATABASE_URL": database_url(tmp_path), "COURSES_DIR": str(COURSES_DIR)}
+    app = create_app(TestConfig, {**settings, **overrides})
+    app.test_client_class = RequestIsolatedClient
     with app.app_context():
         db.drop_all()
         db.create_all()
+        try:
+            yield app
+        finally:
+            db.session.remove()
+            db.drop_all()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(tmp_path):
+    """The app with empty tables, dropped again after the test."""
+    with app_with_empty_database(tmp_path) as app:
         yield app
-        db.session.remove()
-        db.drop_all()
-        db.engine.dispose()
 
 
 @pytest.fixture

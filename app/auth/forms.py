@@ -21,4 +21,3 @@ class LoginForm(FlaskForm):
     )
     next = HiddenField()
     submit = SubmitField(_l("Logga in"))
-

@@ -36,9 +36,7 @@ class User(UserMixin, db.Model):
 
     __tablename__ = "user"
     __table_args__ = (
-        CheckConstraint(
-            "role IN ('employee', 'agent', 'coordinator', 'admin')", name="role_known"
-        ),
+        CheckConstraint("role IN ('employee', 'agent', 'coordinator', 'admin')", name="role_known"),
         CheckConstraint(
             "role = 'admin' OR municipality_id IS NOT NULL", name="municipality_unless_admin"
         ),

@@ -46,9 +46,8 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
         """The form's security token was missing or stale."""
-        return render_error(
-            400, _("Formulärets säkerhetstoken saknas eller har gått ut. Ladda om sidan och försök igen.")
-        )
+        message = _("Formulärets säkerhetstoken saknas eller har gått ut.")
+        return render_error(400, f"{message} {_('Ladda om sidan och försök igen.')}")
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

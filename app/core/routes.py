@@ -4,9 +4,9 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from flask_login import current_user
 
 from app.auth.models import Role
+from app.auth.services import set_user_locale
 from app.core.i18n import LANGUAGE_COOKIE
 from app.core.security import is_safe_redirect
-from app.auth.services import set_user_locale
 from app.courses import queries as course_queries
 
 bp = Blueprint("core", __name__)

@@ -10,7 +10,10 @@ from app.courses.yamlfile import Checker, ContentError, LineDict, load_yaml
 from app.quizzes.types import COMMON_KEYS, QUESTION_TYPES, QuestionSpec
 
 AUDIENCES = ("agent", "employee")
-COURSE_KEYS = {"title", "audience"}, {"description", "version", "modules", "completion", "certificate"}
+COURSE_KEYS = (
+    {"title", "audience"},
+    {"description", "version", "modules", "completion", "certificate"},
+)
 MODULE_KEYS = {"title"}, {"description", "lessons"}
 QUIZ_KEYS = {"title", "pass_mark", "questions"}, {"description", "max_attempts", "shuffle", "draw"}
 FRONT_MATTER_KEYS = {"title"}, {"description"}
@@ -109,7 +112,9 @@ def _read_course(folder: Path, position: int, errors: list[ContentError]) -> Cou
         return None
     check.keys(data, *COURSE_KEYS, "course.yml")
     if not SLUG.match(folder.name):
-        check.error(1, f"course folder name '{folder.name}' must be lowercase letters, digits and -")
+        check.error(
+            1, f"course folder name '{folder.name}' must be lowercase letters, digits and -"
+        )
     audience = check.text(data, "audience", default="employee")
     if audience not in AUDIENCES:
         check.error(data.line_of("audience"), f"audience must be one of {', '.join(AUDIENCES)}")
@@ -164,7 +169,9 @@ def _read_module(folder: Path, position: int, errors: list[ContentError]) -> Mod
         position=position,
     )
     if not SLUG.match(module.slug):
-        check.error(1, f"module folder name '{folder.name}' must be lowercase letters, digits and -")
+        check.error(
+            1, f"module folder name '{folder.name}' must be lowercase letters, digits and -"
+        )
     names = check.text_list(data, "lessons")
     if names is None:
         names = sorted(p.name for p in folder.glob("*.md"))
@@ -173,7 +180,9 @@ def _read_module(folder: Path, position: int, errors: list[ContentError]) -> Mod
     for index, name in enumerate(names, start=1):
         lesson_path = folder / name
         if not name.endswith(".md") or "/" in name or not lesson_path.is_file():
-            check.error(data.line_of("lessons"), f"lesson file '{name}' not found in {folder.name}/")
+            check.error(
+                data.line_of("lessons"), f"lesson file '{name}' not found in {folder.name}/"
+            )
             continue
         lesson = _read_lesson(lesson_path, index, errors)
         if lesson is None:
@@ -246,7 +255,9 @@ def _read_quiz(path: Path, errors: list[ContentError]) -> QuizSpec | None:
         questions.append(question)
     draw = check.integer(data, "draw", 1)
     if draw is not None and raw and draw > len(raw):
-        check.error(data.line_of("draw"), f"'draw' is {draw} but the quiz has only {len(raw)} questions")
+        check.error(
+            data.line_of("draw"), f"'draw' is {draw} but the quiz has only {len(raw)} questions"
+        )
     return QuizSpec(
         title=check.text(data, "title", default="") or "",
         description=check.text(data, "description", default="") or "",
@@ -266,12 +277,16 @@ def _read_question(item, position: int, list_line: int, check: Checker) -> Quest
     question_type = QUESTION_TYPES.get(type_name) if isinstance(type_name, str) else None
     if question_type is None:
         known = ", ".join(QUESTION_TYPES)
-        check.error(data.line_of("type"), f"question type must be one of {known}, not '{type_name}'")
+        check.error(
+            data.line_of("type"), f"question type must be one of {known}, not '{type_name}'"
+        )
         return None
     check.keys(data, {"id", "type", "prompt"}, (COMMON_KEYS | question_type.keys), "a question")
     key = check.text(data, "id", default="") or ""
     if key and not QUESTION_ID.match(key):
-        check.error(data.line_of("id"), f"question id '{key}' may hold only letters, digits, - and _")
+        check.error(
+            data.line_of("id"), f"question id '{key}' may hold only letters, digits, - and _"
+        )
     options, answer = question_type.read(data, check)
     return QuestionSpec(
         key=key,

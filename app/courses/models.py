@@ -76,5 +76,3 @@ class LessonView(db.Model):
     lesson_id: Mapped[int] = mapped_column(ForeignKey("lesson.id"), index=True)
     first_viewed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_viewed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-
-

@@ -37,9 +37,7 @@ def audiences_for(user: User) -> tuple[str, ...]:
 
 def catalogue_for(user: User) -> list[CourseProgress]:
     """Active courses meant for the user's role, with lesson counts and lessons viewed (1 query)."""
-    viewed = (
-        db.select(LessonView.lesson_id).where(LessonView.user_id == user.id).scalar_subquery()
-    )
+    viewed = db.select(LessonView.lesson_id).where(LessonView.user_id == user.id).scalar_subquery()
     rows = db.session.execute(
         db.select(
             Course,

@@ -202,7 +202,9 @@ def record_lesson_view(user: User, lesson: Lesson) -> None:
     try:
         with db.session.begin_nested():
             db.session.add(
-                LessonView(user_id=user.id, lesson_id=lesson.id, first_viewed_at=now, last_viewed_at=now)
+                LessonView(
+                    user_id=user.id, lesson_id=lesson.id, first_viewed_at=now, last_viewed_at=now
+                )
             )
         db.session.commit()
     except IntegrityError:

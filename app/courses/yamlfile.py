@@ -93,7 +93,9 @@ class Checker:
         for key in mapping:
             if key not in required | optional:
                 allowed = ", ".join(sorted(required | optional))
-                self.error(mapping.line_of(key), f"unknown key '{key}' in {what} (allowed: {allowed})")
+                self.error(
+                    mapping.line_of(key), f"unknown key '{key}' in {what} (allowed: {allowed})"
+                )
                 ok = False
         for key in sorted(required - set(mapping)):
             self.error(mapping.line, f"{what} is missing the required key '{key}'")

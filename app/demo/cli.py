@@ -27,4 +27,6 @@ def logins_command():
     click.echo(f"Demo logins (password for all: {DEMO_PASSWORD})")
     for label, email in demo_logins():
         click.echo(f"  {label:<26} {email}")
-    click.echo(f"  Other municipalities: e.g. agent1.mora@{DEMO_DOMAIN}, koordinator.orsa@{DEMO_DOMAIN}")
+    click.echo(
+        f"  Other municipalities: e.g. agent1.mora@{DEMO_DOMAIN}, koordinator.orsa@{DEMO_DOMAIN}"
+    )

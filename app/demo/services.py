@@ -37,7 +37,7 @@ class DemoDataExists(Exception):
 
 
 def ascii_slug(name: str) -> str:
-    """"Malung-Sälen" → "malung-salen": for demo email addresses."""
+    """ "Malung-Sälen" → "malung-salen": for demo email addresses."""
     folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     return folded.lower().replace(" ", "-")
 
@@ -58,18 +58,20 @@ def seed_demo() -> int:
     seed_municipalities()
     names = random.Random(2026)  # the same people on every machine
     password_hash = hash_password(DEMO_PASSWORD)  # one scrypt run, shared by all demo users
-    people = [
-        User(email=f"admin@{DEMO_DOMAIN}", name="Programkontoret Dalarna", role=Role.ADMIN)
-    ]
+    people = [User(email=f"admin@{DEMO_DOMAIN}", name="Programkontoret Dalarna", role=Role.ADMIN)]
     total_population = sum(POPULATION.values())
     for municipality in db.session.scalars(db.select(Municipality).order_by(Municipality.code)):
         share = POPULATION.get(municipality.code, 7000) / total_population
         agents = max(2, round(TOTAL_AGENTS * share))
         municipality.agent_target = agents
         municipality.staff_target = round(TOTAL_STAFF * share)
-        people.append(_person(names, demo_email("koordinator", municipality), Role.COORDINATOR, municipality))
+        people.append(
+            _person(names, demo_email("koordinator", municipality), Role.COORDINATOR, municipality)
+        )
         for number in range(1, agents + 1):
-            people.append(_person(names, demo_email("agent", municipality, number), Role.AGENT, municipality))
+            people.append(
+                _person(names, demo_email("agent", municipality, number), Role.AGENT, municipality)
+            )
         for number in range(1, EMPLOYEES_EACH + 1):
             email = demo_email("medarbetare", municipality, number)
             people.append(_person(names, email, Role.EMPLOYEE, municipality))

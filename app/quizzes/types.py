@@ -114,7 +114,10 @@ class TrueFalse(QuestionType):
 
     def read(self, data, check):
         if not isinstance(data.get("answer"), bool):
-            check.error(data.line_of("answer"), "a true_false question needs 'answer: true' or 'answer: false'")
+            check.error(
+                data.line_of("answer"),
+                "a true_false question needs 'answer: true' or 'answer: false'",
+            )
             return [], {}
         answer = data["answer"]
         options = [
@@ -133,7 +136,9 @@ class TextAnswer(QuestionType):
     def read(self, data, check):
         accepted = check.text_list(data, "accept")
         if not accepted:
-            check.error(data.line_of("accept"), "a text question needs 'accept' with at least one answer")
+            check.error(
+                data.line_of("accept"), "a text question needs 'accept' with at least one answer"
+            )
             return [], {}
         return [], {"accept": accepted}
 

@@ -1,0 +1,220 @@
+"""Course files: the real tree validates; each kind of mistake is reported with path:line."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from app.courses.loader import load_courses
+from tests.conftest import COURSES_DIR
+
+COURSE_YML = """\
+title: Provkurs
+audience: employee
+version: 2
+modules: [1-grund]
+certificate: true
+"""
+MODULE_YML = """\
+title: Grunderna
+lessons: [01-forsta.md, 02-andra.md]
+"""
+LESSON_1 = """\
+---
+title: Första lektionen
+---
+## Mål
+
+Läs [nästa lektion](02-andra.md) sedan.
+"""
+LESSON_2 = "# Andra lektionen\n\nText om videomöten.\n"
+QUIZ_YML = """\
+title: Kunskapstest
+pass_mark: 80
+shuffle: true
+draw: 2
+questions:
+  - id: q1
+    type: single
+    prompt: Vad gör du först när ljudet inte fungerar?
+    options:
+      - {text: Kontrollerar mikrofonen, correct: true}
+      - {text: Startar om rummet, feedback: Tar för lång tid.}
+    explanation: Börja alltid med det enklaste.
+  - {id: q2, type: true_false, prompt: Jabber fungerar på datorn., answer: true}
+  - {id: q3, type: text, prompt: "Hur många kommuner deltar?", accept: ["15", "femton"]}
+"""
+
+
+def write_course(root: Path, files: dict[str, str]) -> Path:
+    """Write a small valid course under root/prov, with `files` replacing or adding files."""
+    tree = {
+        "prov/course.yml": COURSE_YML,
+        "prov/1-grund/module.yml": MODULE_YML,
+        "prov/1-grund/01-forsta.md": LESSON_1,
+        "prov/1-grund/02-andra.md": LESSON_2,
+        "prov/1-grund/quiz.yml": QUIZ_YML,
+        **files,
+    }
+    for name, text in tree.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if text is None:
+            path.unlink(missing_ok=True)
+        else:
+            path.write_text(text, encoding="utf-8")
+    return root
+
+
+def test_real_course_files_are_valid():
+    courses, errors = load_courses(COURSES_DIR)
+    assert [str(e) for e in errors] == []
+    by_slug = {c.slug: c for c in courses}
+    assert by_slug["agent"].audience == "agent"
+    assert by_slug["agent"].follow_up_required is True
+    assert [m.slug for m in by_slug["agent"].modules] == ["skills", "project"]
+    assert by_slug["end-user"].audience == "employee"
+    for course in courses:
+        for module in course.modules:
+            assert len(module.lessons) >= 2, module.slug
+            assert module.quiz is not None
+
+
+def test_small_course_is_read_with_slugs_titles_links_and_quiz(tmp_path):
+    courses, errors = load_courses(write_course(tmp_path, {}))
+    assert errors == []
+    (course,) = courses
+    assert (course.slug, course.title, course.version, course.certificate) == (
+        "prov", "Provkurs", 2, True
+    )  # fmt: skip
+    (module,) = course.modules
+    assert module.slug == "grund"
+    first, second = module.lessons
+    assert (first.slug, first.title) == ("forsta", "Första lektionen")
+    assert (second.slug, second.title) == ("andra", "Andra lektionen")
+    assert "<h1>" not in second.html and "Andra lektionen" not in second.html
+    assert 'href="/courses/prov/grund/andra"' in first.html
+    quiz = module.quiz
+    assert (quiz.pass_mark, quiz.draw, quiz.shuffle) == (80, 2, True)
+    q1, q2, q3 = quiz.questions
+    assert [o.correct for o in q1.options] == [True, False]
+    assert [(o.key, o.correct) for o in q2.options] == [("true", True), ("false", False)]
+    assert q3.answer == {"accept": ["15", "femton"]}
+
+
+INVALID = [
+    pytest.param(
+        {"prov/course.yml": "title: Provkurs\naudience: [oops\n"},
+        "prov/course.yml", 3, "invalid YAML", id="malformed-yaml",
+    ),
+    pytest.param(
+        {"prov/course.yml": COURSE_YML + "colour: blue\n"},
+        "prov/course.yml", 6, "unknown key 'colour'", id="unknown-course-key",
+    ),
+    pytest.param(
+        {"prov/course.yml": "title: Provkurs\n"},
+        "prov/course.yml", 1, "missing the required key 'audience'", id="missing-key",
+    ),
+    pytest.param(
+        {"prov/course.yml": COURSE_YML.replace("employee", "everyone")},
+        "prov/course.yml", 2, "audience must be one of", id="bad-audience",
+    ),
+    pytest.param(
+        {"prov/course.yml": COURSE_YML.replace("1-grund]", "1-grund, 2-saknas]")},
+        "prov/course.yml", 4, "module '2-saknas' has no", id="missing-module",
+    ),
+    pytest.param(
+        {"prov/1-grund/module.yml": MODULE_YML.replace("02-andra.md", "03-borta.md")},
+        "prov/1-grund/module.yml", 2, "lesson file '03-borta.md' not found", id="missing-lesson",
+    ),
+    pytest.param(
+        {"prov/1-grund/01-forsta.md": LESSON_1.replace("02-andra.md", "09-finns-inte.md")},
+        "prov/1-grund/01-forsta.md", 6, "broken lesson link", id="broken-lesson-link",
+    ),
+    pytest.param(
+        {"prov/1-grund/02-andra.md": "Ingen rubrik alls.\n"},
+        "prov/1-grund/02-andra.md", 1, "no title", id="lesson-without-title",
+    ),
+    pytest.param(
+        {"prov/1-grund/01-forsta.md": "---\ntitle: X\nauthor: Y\n---\nText\n"},
+        "prov/1-grund/01-forsta.md", 3, "unknown key 'author'", id="unknown-front-matter",
+    ),
+    pytest.param(
+        {"prov/1-grund/quiz.yml": QUIZ_YML.replace("correct: true}", "}")},
+        "prov/1-grund/quiz.yml", 9, "exactly one option with 'correct: true'", id="single-no-correct",
+    ),
+    pytest.param(
+        {"prov/1-grund/quiz.yml": QUIZ_YML.replace("{text: Startar om rummet,", "{correct: true, text: Startar om rummet,")},
+        "prov/1-grund/quiz.yml", 9, "exactly one option", id="single-two-correct",
+    ),
+    pytest.param(
+        {"prov/1-grund/quiz.yml": QUIZ_YML.replace("pass_mark: 80", "pass_mark: 120")},
+        "prov/1-grund/quiz.yml", 2, "'pass_mark' must be between 1 and 100", id="pass-mark-out-of-range",
+    ),
+    pytest.param(
+        {"prov/1-grund/quiz.yml": QUIZ_YML.replace("draw: 2", "draw: 5")},
+        "prov/1-grund/quiz.yml", 4, "'draw' is 5 but the quiz has only 3", id="draw-larger-than-pool",
+    ),
+    pytest.param(
+        {"prov/1-grund/quiz.yml": QUIZ_YML.replace("id: q3", "id: q2")},
+        "prov/1-grund/quiz.yml", 14, "duplicate question id 'q2'", id="duplicate-question-id",
+    ),
+    pytest.param(
+        {"prov/1-grund/quiz.yml": QUIZ_YML.replace("type: true_false", "type: essay")},
+        "prov/1-grund/quiz.yml", 13, "question type must be one of", id="unknown-question-type",
+    ),
+    pytest.param(
+        {"prov/1-grund/quiz.yml": QUIZ_YML.replace("answer: true", "answer: kanske")},
+        "prov/1-grund/quiz.yml", 13, "needs 'answer: true' or 'answer: false'", id="true-false-without-answer",
+    ),
+    pytest.param(
+        {"prov/1-grund/quiz.yml": QUIZ_YML.replace('accept: ["15", "femton"]', "accept: []")},
+        "prov/1-grund/quiz.yml", 14, "needs 'accept'", id="text-without-accept",
+    ),
+    pytest.param(
+        {"prov/1-grund/quiz.yml": QUIZ_YML.replace("title: Kunskapstest\n", "title: Kunskapstest\ntitle: Igen\n")},
+        "prov/1-grund/quiz.yml", 2, "duplicate key 'title'", id="duplicate-yaml-key",
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("files", "path", "line", "message"), INVALID)
+def test_each_kind_of_invalid_file_is_reported_with_path_and_line(
+    tmp_path, files, path, line, message
+):
+    _, errors = load_courses(write_course(tmp_path, files))
+    rendered = [str(e) for e in errors]
+    expected = f"{tmp_path / path}:{line}: "
+    assert any(r.startswith(expected) and message in r for r in rendered), rendered
+
+
+def test_every_problem_is_reported_not_only_the_first(tmp_path):
+    files = {
+        "prov/course.yml": COURSE_YML + "colour: blue\n",
+        "prov/1-grund/quiz.yml": QUIZ_YML.replace("pass_mark: 80", "pass_mark: 0"),
+    }
+    _, errors = load_courses(write_course(tmp_path, files))
+    assert {e.path.name for e in errors} == {"course.yml", "quiz.yml"}
+
+
+def test_default_order_without_lists(tmp_path):
+    files = {
+        "prov/course.yml": COURSE_YML.replace("modules: [1-grund]\n", ""),
+        "prov/1-grund/module.yml": "title: Grunderna\n",
+    }
+    courses, errors = load_courses(write_course(tmp_path, files))
+    assert errors == []
+    assert [lesson.slug for lesson in courses[0].modules[0].lessons] == ["forsta", "andra"]
+
+
+def test_missing_folder_is_an_error(tmp_path):
+    _, errors = load_courses(tmp_path / "nowhere")
+    assert "course folder not found" in str(errors[0])
+
+
+def test_copy_of_real_tree_with_one_broken_file_fails(tmp_path):
+    shutil.copytree(COURSES_DIR, tmp_path / "courses")
+    quiz = tmp_path / "courses/agent/1-skills/quiz.yml"
+    quiz.write_text(quiz.read_text(encoding="utf-8").replace("pass_mark: 80", "pass_mark: 101"))
+    _, errors = load_courses(tmp_path / "courses")
+    assert len(errors) == 1 and "pass_mark" in str(errors[0])

@@ -1,0 +1,150 @@
+"""Catalogue, course and lesson pages: what each role sees, progress, and a fixed query count."""
+
+import pytest
+from sqlalchemy import event
+
+from app.auth.models import Role
+from app.courses.models import Lesson, LessonView
+from app.courses.services import sync_courses
+from app.extensions import db
+from tests.courses.test_loader import write_course
+
+AGENT_TITLE = "Mötesagentutbildning"
+END_USER_TITLE = "Slutanvändarutbildning"
+
+
+@pytest.mark.parametrize(
+    ("role", "sees_agent_course"),
+    [(Role.EMPLOYEE, False), (Role.AGENT, True), (Role.COORDINATOR, False), (Role.ADMIN, True)],
+)
+def test_catalogue_is_filtered_by_audience(
+    client, auth, create_user, synced_courses, role, sees_agent_course
+):
+    auth.login_as(create_user(role=role))
+    html = client.get("/courses/").get_data(as_text=True)
+    assert END_USER_TITLE in html
+    assert (AGENT_TITLE in html) is sees_agent_course
+
+
+def test_course_page_lists_modules_and_lessons(client, auth, create_user, synced_courses):
+    auth.login_as(create_user(role=Role.AGENT))
+    html = client.get("/courses/agent").get_data(as_text=True)
+    assert "Del 1: Färdigheter" in html and "Del 2: Projektet och infrastrukturen" in html
+    assert 'href="/courses/agent/skills/videorummet"' in html
+    assert "Börja med: Videorummet" in html
+    assert "uppföljningsmöte" in html
+
+
+def test_opening_a_lesson_records_the_view_and_shows_prev_next(
+    client, auth, create_user, synced_courses
+):
+    user = create_user(role=Role.AGENT)
+    auth.login_as(user)
+    response = client.get("/courses/agent/skills/jabber-och-datorn")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert 'rel="prev" href="/courses/agent/skills/videorummet"' in html
+    assert 'rel="next" href="/courses/agent/skills/webbmoten"' in html
+    assert "Lektion 2 av 10" in html
+    views = db.session.scalars(db.select(LessonView).filter_by(user_id=user.id)).all()
+    assert len(views) == 1
+    client.get("/courses/agent/skills/jabber-och-datorn")
+    assert db.session.scalar(db.select(db.func.count(LessonView.id))) == 1, "one row per lesson"
+    course = client.get("/courses/agent").get_data(as_text=True)
+    assert "Du har läst 1 av 10 lektioner." in course
+    assert "Fortsätt där du slutade: Videorummet" in course
+
+
+def test_last_lesson_of_a_course_links_back_to_it(client, auth, create_user, synced_courses):
+    auth.login_as(create_user(role=Role.AGENT))
+    html = client.get("/courses/agent/project/utbildning-pa-hemmaplan").get_data(as_text=True)
+    assert 'rel="next"' not in html and "Tillbaka till kursen" in html
+
+
+def test_next_lesson_crosses_into_the_next_module(client, auth, create_user, synced_courses):
+    auth.login_as(create_user(role=Role.AGENT))
+    html = client.get("/courses/agent/skills/nar-det-kranglar").get_data(as_text=True)
+    assert 'rel="next" href="/courses/agent/project/vi-mots-resfritt"' in html
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/courses/finns-inte",
+        "/courses/agent/skills/finns-inte",
+        "/courses/agent/project/videorummet",
+    ],
+)
+def test_unknown_course_or_lesson_is_404(client, auth, create_user, synced_courses, url):
+    auth.login_as(create_user(role=Role.AGENT))
+    assert client.get(url).status_code == 404
+
+
+def test_retired_lesson_is_gone_from_pages(client, auth, create_user, tmp_path):
+    root = write_course(tmp_path, {})
+    sync_courses(root)
+    auth.login_as(create_user(role=Role.EMPLOYEE))
+    assert client.get("/courses/prov/grund/andra").status_code == 200
+    write_course(tmp_path, {
+        "prov/1-grund/module.yml": "title: Grunderna\nlessons: [01-forsta.md]\n",
+        "prov/1-grund/01-forsta.md": "---\ntitle: Första\n---\nText.\n",
+    })  # fmt: skip
+    sync_courses(root)
+    assert client.get("/courses/prov/grund/andra").status_code == 404
+    assert "Andra lektionen" not in client.get("/courses/prov").get_data(as_text=True)
+
+
+def test_start_page_says_what_to_do_next(client, auth, create_user, synced_courses):
+    auth.login_as(create_user(role=Role.EMPLOYEE))
+    html = client.get("/").get_data(as_text=True)
+    assert "Ditt nästa steg" in html
+    assert 'href="/courses/end-user/grunder/varfor-resfritt"' in html
+    assert END_USER_TITLE in html and AGENT_TITLE not in html
+
+
+def test_start_page_for_coordinator_links_to_own_municipality(client, auth, create_user):
+    auth.login_as(create_user(role=Role.COORDINATOR, municipality_code="2062"))
+    html = client.get("/").get_data(as_text=True)
+    assert 'href="/municipalities/2062"' in html
+
+
+class QueryCounter:
+    """Counts the SQL statements sent while it is active."""
+
+    def __init__(self, engine):
+        self.engine, self.count = engine, 0
+
+    def __enter__(self):
+        event.listen(self.engine, "before_cursor_execute", self._count)
+        return self
+
+    def __exit__(self, *exc):
+        event.remove(self.engine, "before_cursor_execute", self._count)
+
+    def _count(self, *args):
+        self.count += 1
+
+
+def test_pages_run_a_fixed_number_of_queries(client, auth, create_user, synced_courses):
+    user = create_user(role=Role.AGENT)
+    auth.login_as(user)
+    urls = ["/", "/courses/", "/courses/agent", "/courses/agent/skills/videorummet"]
+
+    def counts():
+        result = []
+        for url in urls:
+            with QueryCounter(db.engine) as counter:
+                assert client.get(url).status_code == 200
+            result.append(counter.count)
+        return result
+
+    counts()  # the first visit of a lesson inserts its view; measure from the second
+    small = counts()
+    # Much more data: every lesson but the last viewed, and many more people.
+    lessons = db.session.scalars(db.select(Lesson).order_by(Lesson.id)).all()[1:-1]
+    db.session.add_all(LessonView(user_id=user.id, lesson_id=lesson.id) for lesson in lessons)
+    db.session.commit()
+    for _ in range(20):
+        create_user(role=Role.AGENT)
+    assert counts() == small
+    assert max(small) <= 6

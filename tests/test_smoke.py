@@ -1,2 +1,0 @@
-def test_landing(client):
-    assert client.get("/").status_code == 200
