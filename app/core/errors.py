@@ -46,8 +46,9 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
         """The form's security token was missing or stale."""
-        message = _("Formulärets säkerhetstoken saknas eller har gått ut.")
-        return render_error(400, f"{message} {_('Ladda om sidan och försök igen.')}")
+        problem = _("Formulärets säkerhetstoken saknas eller har gått ut.")
+        remedy = _("Ladda om sidan och försök igen.")
+        return render_error(400, f"{problem} {remedy}")
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
