@@ -49,6 +49,7 @@ def load_config(app: Flask, config: type[config_module.Config], overrides: dict)
 
 def init_extensions(app: Flask) -> None:
     """Bind the extensions to this app."""
+    from app import models  # noqa: F401 - registers every table
     from app.core.i18n import select_locale, select_timezone
 
     db.init_app(app)
@@ -72,8 +73,9 @@ def init_blueprints(app: Flask) -> None:
     from app.core.routes import bp as core_bp
     from app.courses.routes import bp as courses_bp
     from app.municipalities.routes import bp as municipalities_bp
+    from app.quizzes.routes import bp as quizzes_bp
 
-    for blueprint in (core_bp, auth_bp, courses_bp, municipalities_bp):
+    for blueprint in (core_bp, auth_bp, courses_bp, municipalities_bp, quizzes_bp):
         app.register_blueprint(blueprint)
     errors.init_app(app)
     security.init_app(app)

@@ -5,7 +5,7 @@ from enum import StrEnum
 
 from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.extensions import db, login_manager
@@ -77,4 +77,4 @@ def load_user(user_id: str) -> User | None:
     """Load the logged-in user with their municipality in one query."""
     if not user_id.isdigit():
         return None
-    return db.session.get(User, int(user_id))
+    return db.session.get(User, int(user_id), options=[joinedload(User.municipality)])

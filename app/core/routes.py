@@ -8,6 +8,7 @@ from app.auth.services import set_user_locale
 from app.core.i18n import LANGUAGE_COOKIE
 from app.core.security import is_safe_redirect
 from app.courses import queries as course_queries
+from app.courses.completion import module_progress
 
 bp = Blueprint("core", __name__)
 
@@ -24,17 +25,13 @@ def start():
     if not current_user.is_authenticated:
         return render_template("core/landing.html")
     courses = course_queries.catalogue_for(current_user)
-    current = next((c for c in courses if c.percent < 100), None)
-    next_lesson = None
+    current = next((c for c in courses if not c.completed), None)
+    step = None
     if current is not None:
         outline = course_queries.course_outline(current_user, current.course)
-        next_lesson = course_queries.next_unviewed(outline)
+        step = course_queries.next_step(outline, module_progress(current_user, current.course))
     return render_template(
-        "core/start.html",
-        courses=courses,
-        current=current,
-        next_lesson=next_lesson,
-        Role=Role,
+        "core/start.html", courses=courses, current=current, next_step=step, Role=Role
     )
 
 

@@ -20,6 +20,7 @@ FRONT_MATTER_KEYS = {"title"}, {"description"}
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 NUMBER_PREFIX = re.compile(r"^\d+-")
 LINK = re.compile(r"\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+RESERVED_LESSON_SLUGS = {"quiz"}  # /courses/<course>/<module>/quiz is the quiz page
 QUESTION_ID = re.compile(r"^[A-Za-z0-9_-]{1,50}$")
 
 
@@ -187,6 +188,10 @@ def _read_module(folder: Path, position: int, errors: list[ContentError]) -> Mod
         lesson = _read_lesson(lesson_path, index, errors)
         if lesson is None:
             continue
+        if lesson.slug in RESERVED_LESSON_SLUGS:
+            check.error(
+                data.line_of("lessons"), f"'{name}': the lesson slug '{lesson.slug}' is reserved"
+            )
         if any(other.slug == lesson.slug for other in module.lessons):
             check.error(data.line_of("lessons"), f"two lessons have the slug '{lesson.slug}'")
         module.lessons.append(lesson)

@@ -1,8 +1,9 @@
 """Courses, modules and lessons (synced from courses/), and which lessons a user has viewed."""
 
 from datetime import datetime
+from enum import StrEnum
 
-from sqlalchemy import DateTime, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import utcnow
@@ -76,3 +77,40 @@ class LessonView(db.Model):
     lesson_id: Mapped[int] = mapped_column(ForeignKey("lesson.id"), index=True)
     first_viewed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_viewed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ModuleCompletion(db.Model):
+    """A user completed a module (lessons viewed, quiz passed); recorded once."""
+
+    __tablename__ = "module_completion"
+    __table_args__ = (UniqueConstraint("user_id", "module_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    module_id: Mapped[int] = mapped_column(ForeignKey("module.id"), index=True)
+    completed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class CompletionMethod(StrEnum):
+    """How a course was completed."""
+
+    ONLINE = "online"
+    SESSION = "session"
+
+
+class CourseCompletion(db.Model):
+    """A user completed a course, online or via a session; recorded once."""
+
+    __tablename__ = "course_completion"
+    __table_args__ = (
+        UniqueConstraint("user_id", "course_id"),
+        CheckConstraint("method IN ('online', 'session')", name="method_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("course.id"), index=True)
+    method: Mapped[str] = mapped_column(String(20))
+    session_id: Mapped[int | None] = mapped_column(ForeignKey("training_session.id"))
+    course_version: Mapped[int] = mapped_column(default=1)
+    completed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

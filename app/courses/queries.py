@@ -5,8 +5,9 @@ from dataclasses import dataclass
 from sqlalchemy import func
 
 from app.auth.models import Role, User
-from app.courses.models import Course, Lesson, LessonView, Module
+from app.courses.models import Course, CourseCompletion, Lesson, LessonView, Module
 from app.extensions import db
+from app.quizzes.models import Quiz, QuizAttempt
 
 AUDIENCES_BY_ROLE = {
     Role.EMPLOYEE: ("employee",),
@@ -18,16 +19,22 @@ AUDIENCES_BY_ROLE = {
 
 @dataclass
 class CourseProgress:
-    """A course with how many of its lessons the user has viewed."""
+    """A course with the user's progress: lessons viewed, quizzes passed, completed."""
 
     course: Course
     lessons: int
     viewed: int
+    quizzes: int = 0
+    quizzes_passed: int = 0
+    completed: bool = False
 
     @property
     def percent(self) -> int:
-        """Share of lessons viewed, 0–100."""
-        return round(100 * self.viewed / self.lessons) if self.lessons else 0
+        """Share of steps done (lessons viewed and quizzes passed), 0–100."""
+        steps = self.lessons + self.quizzes
+        if self.completed:
+            return 100
+        return min(99, 100 * (self.viewed + self.quizzes_passed) // steps) if steps else 0
 
 
 def audiences_for(user: User) -> tuple[str, ...]:
@@ -50,7 +57,42 @@ def catalogue_for(user: User) -> list[CourseProgress]:
         .group_by(Course.id)
         .order_by(Course.position)
     ).all()
-    return [CourseProgress(course, lessons, seen) for course, lessons, seen in rows]
+    quizzes = _quiz_counts(user, [course.id for course, _, _ in rows])
+    completed = set(
+        db.session.scalars(
+            db.select(CourseCompletion.course_id).where(CourseCompletion.user_id == user.id)
+        )
+    )
+    return [
+        CourseProgress(
+            course, lessons, seen, *quizzes.get(course.id, (0, 0)), course.id in completed
+        )
+        for course, lessons, seen in rows
+    ]
+
+
+def _quiz_counts(user: User, course_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """Per course: active quizzes, and how many of them the user passed (1 query)."""
+    passed = (
+        db.select(QuizAttempt.quiz_id)
+        .where(QuizAttempt.user_id == user.id, QuizAttempt.passed.is_(True))
+        .scalar_subquery()
+    )
+    rows = db.session.execute(
+        db.select(
+            Module.course_id,
+            func.count(Quiz.id),
+            func.count(Quiz.id).filter(Quiz.id.in_(passed)),
+        )
+        .join(Quiz, Quiz.module_id == Module.id)
+        .where(
+            Module.course_id.in_(course_ids),
+            Module.retired_at.is_(None),
+            Quiz.retired_at.is_(None),
+        )
+        .group_by(Module.course_id)
+    ).all()
+    return {course_id: (total, done) for course_id, total, done in rows}
 
 
 def get_course_for(user: User, slug: str) -> Course | None:
@@ -91,6 +133,36 @@ def course_outline(user: User, course: Course) -> list[OutlineLesson]:
     return [OutlineLesson(lesson, module, view_id is not None) for lesson, module, view_id in rows]
 
 
-def next_unviewed(outline: list[OutlineLesson]) -> OutlineLesson | None:
-    """Where the learner should continue: the first lesson not yet viewed."""
-    return next((item for item in outline if not item.viewed), None)
+@dataclass
+class NextStep:
+    """Where the learner continues: a lesson to read or a quiz to take."""
+
+    module: Module
+    lesson: Lesson | None = None
+
+    @property
+    def is_quiz(self) -> bool:
+        """True when the next step is the module's quiz."""
+        return self.lesson is None
+
+
+def next_step(outline: list[OutlineLesson], progress: dict[int, dict]) -> NextStep | None:
+    """Module by module: the first unread lesson, else the quiz not yet passed."""
+    modules: dict[int, list[OutlineLesson]] = {}
+    for item in outline:
+        modules.setdefault(item.module.id, []).append(item)
+    for items in modules.values():
+        unread = next((item for item in items if not item.viewed), None)
+        if unread is not None:
+            return NextStep(unread.module, unread.lesson)
+        state = progress.get(items[0].module.id)
+        if state and not state["quiz_passed"]:
+            return NextStep(items[0].module)
+    return None
+
+
+def completion_of(user: User, course: Course) -> CourseCompletion | None:
+    """The user's completion of the course, if recorded (1 query)."""
+    return db.session.scalar(
+        db.select(CourseCompletion).filter_by(user_id=user.id, course_id=course.id)
+    )

@@ -4,6 +4,7 @@ from flask import Blueprint, abort, render_template
 from flask_login import current_user, login_required
 
 from app.courses import queries
+from app.courses.completion import module_progress
 from app.courses.services import record_lesson_view
 
 bp = Blueprint("courses", __name__, url_prefix="/courses")
@@ -22,12 +23,22 @@ def course(slug: str):
     """A course with its modules and lessons."""
     course = queries.get_course_for(current_user, slug) or abort(404)
     outline = queries.course_outline(current_user, course)
+    progress = module_progress(current_user, course)
+    quizzes = sum(1 for item in progress.values() if item["quiz_id"])
+    passed = sum(1 for item in progress.values() if item["quiz_id"] and item["quiz_passed"])
+    completion = queries.completion_of(current_user, course)
+    viewed = sum(item.viewed for item in outline)
+    summary = queries.CourseProgress(
+        course, len(outline), viewed, quizzes, passed, completion is not None
+    )
     return render_template(
         "courses/course.html",
         course=course,
         outline=outline,
-        next_item=queries.next_unviewed(outline),
-        viewed=sum(item.viewed for item in outline),
+        progress=progress,
+        summary=summary,
+        completion=completion,
+        next_step=queries.next_step(outline, progress),
     )
 
 
@@ -48,7 +59,7 @@ def lesson(slug: str, module_slug: str, lesson_slug: str):
     if index is None:
         abort(404)
     current = outline[index]
-    record_lesson_view(current_user, current.lesson)
+    record_lesson_view(current_user, current.lesson, course)
     return render_template(
         "courses/lesson.html",
         course=course,

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 
 from app.auth.models import User, utcnow
+from app.courses.completion import update_progress
 from app.courses.loader import CourseSpec, load_courses
 from app.courses.models import Course, Lesson, LessonView, Module
 from app.courses.yamlfile import ContentError
@@ -188,8 +189,8 @@ def _group(rows, parent: str, key: str) -> dict[int, dict[str, Any]]:
     return grouped
 
 
-def record_lesson_view(user: User, lesson: Lesson) -> None:
-    """Remember that the user opened the lesson (first and latest time); safe under races."""
+def record_lesson_view(user: User, lesson: Lesson, course: Course) -> None:
+    """Remember that the user opened the lesson; a first view may complete the module."""
     now = utcnow()
     updated = db.session.execute(
         db.update(LessonView)
@@ -209,3 +210,5 @@ def record_lesson_view(user: User, lesson: Lesson) -> None:
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
+        return
+    update_progress(user, course)

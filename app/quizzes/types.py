@@ -33,15 +33,45 @@ class QuestionSpec:
     answer: dict[str, Any] = field(default_factory=dict)
 
 
+class InvalidAnswer(ValueError):
+    """The submitted answer cannot belong to this question (tampering or a stale form)."""
+
+
+MAX_TEXT_ANSWER = 500
+
+
 class QuestionType(ABC):
-    """Base class: the keys a type accepts, and how its YAML is validated."""
+    """Base class: the keys a type accepts, how its YAML is validated, parsed and graded."""
 
     name: ClassVar[str]
     keys: ClassVar[set[str]] = set()
+    # Which field macro in quizzes/_fields.html renders it.
+    widget: ClassVar[str] = "radio"
+
+    def parse(self, values: list[str], option_ids: list[int]) -> Any:
+        """The learner's answer from form values: one option id, or None when unanswered.
+
+        :raise InvalidAnswer: more than one value, or an option not offered for this question.
+        """
+        if not values or values == [""]:
+            return None
+        if len(values) > 1:
+            raise InvalidAnswer("only one option may be chosen")
+        return [_offered_option(values[0], option_ids)]
+
+    def grade(self, answer: Any, correct_option_ids: set[int], key: dict[str, Any]) -> bool:
+        """True when the answer is exactly the correct option."""
+        return answer is not None and set(answer) == correct_option_ids and len(answer) == 1
 
     @abstractmethod
     def read(self, data: LineDict, check: Checker) -> tuple[list[OptionSpec], dict[str, Any]]:
         """Validate the type's own keys; return its options and answer data."""
+
+
+def _offered_option(value: str, option_ids: list[int]) -> int:
+    if not value.isdigit() or int(value) not in option_ids:
+        raise InvalidAnswer(f"option {value!r} is not an option of this question")
+    return int(value)
 
 
 class ChoiceType(QuestionType, ABC):
@@ -95,6 +125,16 @@ class MultipleChoice(ChoiceType):
     """One or more correct options; only the exact right set scores."""
 
     name = "multiple"
+    widget = "checkbox"
+
+    def parse(self, values: list[str], option_ids: list[int]) -> Any:
+        """The chosen option ids (sorted, no repeats), or None when nothing was chosen."""
+        chosen = sorted({_offered_option(value, option_ids) for value in values if value})
+        return chosen or None
+
+    def grade(self, answer, correct_option_ids, key):
+        """Right only when exactly the correct set is chosen."""
+        return answer is not None and set(answer) == correct_option_ids
 
     def read(self, data, check):
         options = self.read_options(data, check)
@@ -127,11 +167,31 @@ class TrueFalse(QuestionType):
         return options, {}
 
 
+def normalise_text(text: str) -> str:
+    """Trim, collapse inner whitespace and ignore case: "  40  %" matches "40 %"."""
+    return " ".join(text.split()).casefold()
+
+
 class TextAnswer(QuestionType):
     """A typed answer, right when it matches an accepted text (trimmed, any case)."""
 
     name = "text"
     keys: ClassVar[set[str]] = {"accept"}
+    widget = "text"
+
+    def parse(self, values: list[str], option_ids: list[int]) -> Any:
+        """The typed text, or None when empty."""
+        if len(values) > 1:
+            raise InvalidAnswer("only one text answer may be given")
+        text = values[0].strip() if values else ""
+        if len(text) > MAX_TEXT_ANSWER:
+            raise InvalidAnswer(f"the answer is longer than {MAX_TEXT_ANSWER} characters")
+        return text or None
+
+    def grade(self, answer, correct_option_ids, key):
+        """Right when the text matches one of the accepted answers."""
+        accepted = {normalise_text(text) for text in key.get("accept", [])}
+        return isinstance(answer, str) and normalise_text(answer) in accepted
 
     def read(self, data, check):
         accepted = check.text_list(data, "accept")

@@ -132,6 +132,10 @@ INVALID = [
         "prov/1-grund/01-forsta.md", 6, "broken lesson link", id="broken-lesson-link",
     ),
     pytest.param(
+        {"prov/1-grund/module.yml": "title: G\nlessons: [01-forsta.md, 02-quiz.md]\n", "prov/1-grund/02-quiz.md": "# Q\n"},
+        "prov/1-grund/module.yml", 2, "the lesson slug 'quiz' is reserved", id="reserved-lesson-slug",
+    ),
+    pytest.param(
         {"prov/1-grund/02-andra.md": "Ingen rubrik alls.\n"},
         "prov/1-grund/02-andra.md", 1, "no title", id="lesson-without-title",
     ),

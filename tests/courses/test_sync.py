@@ -62,7 +62,7 @@ def test_removed_lesson_is_retired_and_history_kept(app, tmp_path, create_user):
     sync_courses(root)
     lesson = db.session.scalar(db.select(Lesson).filter_by(slug="andra"))
     learner = create_user()
-    record_lesson_view(learner, lesson)
+    record_lesson_view(learner, lesson, lesson.module.course)
 
     write_course(tmp_path, {
         "prov/1-grund/module.yml": "title: Grunderna\nlessons: [01-forsta.md]\n",

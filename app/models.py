@@ -1,0 +1,15 @@
+"""Every model module, imported once so that metadata and migrations see all tables."""
+
+from app.auth import models as auth_models
+from app.courses import models as course_models
+from app.municipalities import models as municipality_models
+from app.quizzes import models as quiz_models
+from app.training import models as training_models
+
+__all__ = [
+    "auth_models",
+    "course_models",
+    "municipality_models",
+    "quiz_models",
+    "training_models",
+]
