@@ -16,6 +16,8 @@ from app.extensions import db
 from app.municipalities.models import Municipality
 from app.municipalities.services import seed_municipalities
 
+pytest_plugins = ["tests.quizzes.fixtures"]  # the quiz course, used beyond tests/quizzes/
+
 ROOT = Path(__file__).resolve().parent.parent
 COURSES_DIR = ROOT / "courses"
 PASSWORD = "rätt-lösenord-123"

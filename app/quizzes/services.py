@@ -154,8 +154,7 @@ def submit_attempt(user: User, attempt: QuizAttempt, answers: dict[str, Any]) ->
     if missing:
         raise MissingAnswers(missing)
     results = grade(attempt, answers)
-    points = sum(results.values())
-    score = 100 * points // len(results) if results else 0
+    score = percent(sum(results.values()), len(results))
     quiz = db.session.get(Quiz, attempt.quiz_id)
     passed = score >= quiz.pass_mark
     # The state check in the WHERE clause makes the database pick exactly one winner.
@@ -188,6 +187,11 @@ def submit_attempt(user: User, attempt: QuizAttempt, answers: dict[str, Any]) ->
         )
         update_progress(user, course)
     return attempt
+
+
+def percent(points: int, total: int) -> int:
+    """Whole percent, rounded down: 7 of 9 is 77, so a pass mark of 78 is not reached."""
+    return 100 * points // total if total else 0
 
 
 def grade(attempt: QuizAttempt, answers: dict[str, Any]) -> dict[str, bool]:
