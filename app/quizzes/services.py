@@ -81,24 +81,28 @@ def start_attempt(user: User, quiz: Quiz) -> QuizAttempt:
 def _draw_questions(quiz: Quiz) -> list[list[Any]]:
     """Draw and order the questions (and options) of a new attempt: [[qid, [oid, ...]], ...]."""
     rows = db.session.execute(
-        db.select(Question.id, Option.id)
+        db.select(Question.id, Question.type, Option.id)
         .outerjoin(Option, (Option.question_id == Question.id) & Option.retired_at.is_(None))
         .where(Question.quiz_id == quiz.id, Question.retired_at.is_(None))
         .order_by(Question.position, Option.position)
     ).all()
     pool: dict[int, list[int]] = {}
-    for question_id, option_id in rows:
+    fixed_order: set[int] = set()  # "Sant" before "Falskt", always
+    for question_id, question_type, option_id in rows:
         pool.setdefault(question_id, [])
         if option_id is not None:
             pool[question_id].append(option_id)
+        if question_type == "true_false":
+            fixed_order.add(question_id)
     order = list(pool)
     if quiz.draw and quiz.draw < len(order):
         drawn = set(_random.sample(order, quiz.draw))
         order = [question_id for question_id in order if question_id in drawn]
     if quiz.shuffle:
         _random.shuffle(order)
-        for options in pool.values():
-            _random.shuffle(options)
+        for question_id, options in pool.items():
+            if question_id not in fixed_order:
+                _random.shuffle(options)
     return [[question_id, pool[question_id]] for question_id in order]
 
 

@@ -7,7 +7,7 @@ from werkzeug.datastructures import MultiDict
 from app.auth.models import User
 from app.courses.services import sync_courses
 from app.extensions import db
-from app.quizzes.models import AttemptState, Quiz, QuizAttempt
+from app.quizzes.models import AttemptState, Option, Question, Quiz, QuizAttempt
 from app.quizzes.services import AttemptClosed, read_answers, start_attempt, submit_attempt
 from tests.quizzes.fixtures import answer_form, write_quiz_course
 
@@ -72,6 +72,10 @@ def test_draw_takes_n_questions_and_shuffle_is_fixed_per_attempt(app, tmp_path, 
         attempt = start_attempt(learner, quiz)
         assert len(attempt.questions) == 3
         assert len({question_id for question_id, _ in attempt.questions}) == 3
+        for question_id, option_ids in attempt.questions:
+            if db.session.get(Question, question_id).type == "true_false":
+                keys = [db.session.get(Option, option_id).key for option_id in option_ids]
+                assert keys == ["true", "false"], "Sant always comes before Falskt"
         stored = db.session.get(QuizAttempt, attempt.id).questions
         assert stored == attempt.questions
         orders.add(tuple((q, *o) for q, o in attempt.questions))
