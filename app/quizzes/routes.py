@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from app.core.errors import render_error
 from app.courses import queries as course_queries
 from app.quizzes import queries, services
-from app.quizzes.types import InvalidAnswer
+from app.quizzes.types import QUESTION_TYPES, InvalidAnswer
 
 bp = Blueprint("quizzes", __name__)
 
@@ -83,6 +83,7 @@ def _render_form(attempt, course, module, quiz, answers=None, missing=(), status
             items=queries.attempt_questions(attempt, answers),
             missing=set(missing),
             field_name=services.field_name,
+            question_types=QUESTION_TYPES,
         ),
         status,
     )
@@ -131,6 +132,7 @@ def result(attempt_id: int):
         quiz=quiz,
         items=queries.attempt_questions(attempt),
         status=queries.quiz_status(current_user, quiz),
+        question_types=QUESTION_TYPES,
     )
 
 

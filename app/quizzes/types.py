@@ -4,6 +4,8 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from flask_babel import lazy_gettext as _l
+
 from app.courses.yamlfile import Checker, LineDict
 
 COMMON_KEYS = {"id", "type", "prompt", "explanation"}
@@ -45,8 +47,22 @@ class QuestionType(ABC):
 
     name: ClassVar[str]
     keys: ClassVar[set[str]] = set()
-    # Which field macro in quizzes/_fields.html renders it.
+    # How the attempt form shows it: "radio", "checkbox" (options) or "text" (an input).
     widget: ClassVar[str] = "radio"
+    hint: ClassVar[str | None] = None
+
+    def label(self, option) -> str:
+        """The text shown for an option."""
+        return option.text
+
+    def describe(self, answer: Any, options: list) -> str:
+        """The learner's answer in words, for the result page."""
+        chosen = answer if isinstance(answer, list) else []
+        return "; ".join(self.label(option) for option in options if option.id in chosen)
+
+    def describe_correct(self, options: list, key: dict[str, Any]) -> str:
+        """The right answer in words, for the result page."""
+        return "; ".join(self.label(option) for option in options if option.correct)
 
     def parse(self, values: list[str], option_ids: list[int]) -> Any:
         """The learner's answer from form values: one option id, or None when unanswered.
@@ -126,6 +142,7 @@ class MultipleChoice(ChoiceType):
 
     name = "multiple"
     widget = "checkbox"
+    hint = _l("Välj alla svar som stämmer.")
 
     def parse(self, values: list[str], option_ids: list[int]) -> Any:
         """The chosen option ids (sorted, no repeats), or None when nothing was chosen."""
@@ -187,6 +204,14 @@ class TextAnswer(QuestionType):
         if len(text) > MAX_TEXT_ANSWER:
             raise InvalidAnswer(f"the answer is longer than {MAX_TEXT_ANSWER} characters")
         return text or None
+
+    def describe(self, answer, options):
+        """The typed text."""
+        return answer or ""
+
+    def describe_correct(self, options, key):
+        """The first accepted answer."""
+        return key.get("accept", [""])[0]
 
     def grade(self, answer, correct_option_ids, key):
         """Right when the text matches one of the accepted answers."""
