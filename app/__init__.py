@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import config as config_module
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -17,6 +18,10 @@ def create_app(
     """Build the app: defaults, then instance/config.py, then environment, then overrides."""
     app = Flask(__name__, instance_relative_config=True)
     load_config(app, config or config_module.config_from_environment(), overrides or {})
+    if app.config["TRUSTED_PROXIES"]:
+        # Behind a proxy, rate limits must see the client's address, not the proxy's.
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     init_extensions(app)
     init_blueprints(app)
     init_cli(app)
@@ -68,14 +73,24 @@ def init_extensions(app: Flask) -> None:
 
 def init_blueprints(app: Flask) -> None:
     """Register each domain's blueprint, the error pages and the security headers."""
+    from app.api.routes import bp as api_bp
     from app.auth.routes import bp as auth_bp
+    from app.certificates.routes import bp as certificates_bp
     from app.core import errors, security, templating
     from app.core.routes import bp as core_bp
     from app.courses.routes import bp as courses_bp
     from app.municipalities.routes import bp as municipalities_bp
     from app.quizzes.routes import bp as quizzes_bp
 
-    for blueprint in (core_bp, auth_bp, courses_bp, municipalities_bp, quizzes_bp):
+    for blueprint in (
+        core_bp,
+        auth_bp,
+        courses_bp,
+        municipalities_bp,
+        quizzes_bp,
+        certificates_bp,
+        api_bp,
+    ):
         app.register_blueprint(blueprint)
     errors.init_app(app)
     security.init_app(app)
@@ -85,9 +100,10 @@ def init_blueprints(app: Flask) -> None:
 def init_cli(app: Flask) -> None:
     """Attach the `flask …` command groups."""
     from app.auth.cli import users_cli
+    from app.certificates.cli import certificates_cli
     from app.courses.cli import courses_cli
     from app.demo.cli import demo_cli
     from app.municipalities.cli import municipalities_cli
 
-    for group in (users_cli, courses_cli, demo_cli, municipalities_cli):
+    for group in (users_cli, courses_cli, demo_cli, municipalities_cli, certificates_cli):
         app.cli.add_command(group)

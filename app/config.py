@@ -4,7 +4,7 @@ import os
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-ENV_KEYS = ("SECRET_KEY", "DATABASE_URL", "REDIS_URL", "COURSES_DIR")
+ENV_KEYS = ("SECRET_KEY", "DATABASE_URL", "REDIS_URL", "COURSES_DIR", "PUBLIC_BASE_URL")
 
 
 def normalise_database_url(url: str) -> str:
@@ -22,11 +22,14 @@ class Config:
     DATABASE_URL: str | None = None  # default: SQLite under instance/
     REDIS_URL: str | None = None  # rate-limit storage; memory when unset
     COURSES_DIR = str(BASE_DIR / "courses")
+    PUBLIC_BASE_URL: str | None = None  # printed in certificate QR codes; else the request host
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+    MAX_CONTENT_LENGTH = 5 * 1024 * 1024  # forms and uploads; larger requests get 413
+    TRUSTED_PROXIES = 0  # reverse proxies in front of the app (X-Forwarded-For hops to trust)
     BABEL_DEFAULT_LOCALE = "sv"
     BABEL_DEFAULT_TIMEZONE = "Europe/Stockholm"
     LANGUAGES = ("sv", "en")

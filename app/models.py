@@ -1,6 +1,7 @@
 """Every model module, imported once so that metadata and migrations see all tables."""
 
 from app.auth import models as auth_models
+from app.certificates import models as certificate_models
 from app.courses import models as course_models
 from app.municipalities import models as municipality_models
 from app.quizzes import models as quiz_models
@@ -8,6 +9,7 @@ from app.training import models as training_models
 
 __all__ = [
     "auth_models",
+    "certificate_models",
     "course_models",
     "municipality_models",
     "quiz_models",

@@ -1,12 +1,14 @@
 """Friendly error pages; the 500 handler rolls back the failed transaction."""
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from app.extensions import db
+
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 MESSAGES = {
     400: _l("Begäran kunde inte tolkas. Gå tillbaka och försök igen."),
@@ -27,14 +29,14 @@ TITLES = {
 
 
 def render_error(status: int, message: str | None = None) -> tuple[str, int]:
-    """Render the shared error template for a status code."""
-    status = status if status in TITLES else 500
+    """Render the shared error template for a status code (a generic text for rarer ones)."""
+    known = status if status in TITLES else (400 if 400 <= status < 500 else 500)
     return (
         render_template(
             "errors/error.html",
             status=status,
-            title=TITLES[status],
-            message=message or MESSAGES[status],
+            title=TITLES[known],
+            message=message or MESSAGES[known],
         ),
         status,
     )
@@ -49,6 +51,16 @@ def init_app(app: Flask) -> None:
         problem = _("Formulärets säkerhetstoken saknas eller har gått ut.")
         remedy = _("Ladda om sidan och försök igen.")
         return render_error(400, f"{problem} {remedy}")
+
+    @app.before_request
+    def refuse_nul_bytes():
+        """A NUL byte in the URL or a form is never legitimate (and PostgreSQL rejects it)."""
+        values = [request.path, *request.args.values()]
+        if request.method == "POST" and request.mimetype in FORM_TYPES:
+            values.extend(request.form.values())
+        if any("\x00" in value for value in values):
+            return render_error(400)
+        return None
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

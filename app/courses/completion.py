@@ -101,6 +101,7 @@ def attended_end_user_session(user: User) -> int | None:
             TrainingSession.kind == SessionKind.END_USER,
             TrainingSession.cancelled_at.is_(None),
             TrainingSession.agent_id.in_(certified),
+            TrainingSession.agent_id != user.id,
         )
         .order_by(TrainingSession.starts_at)
         .limit(1)

@@ -138,8 +138,8 @@ def _read_course(folder: Path, position: int, errors: list[ContentError]) -> Cou
     names = check.text_list(data, "modules")
     if names is None:
         names = sorted(p.name for p in folder.iterdir() if (p / "module.yml").is_file())
-        if not names:
-            check.error(data.line, "the course has no modules (folders with module.yml)")
+    if not names:
+        check.error(data.line_of("modules"), "the course has no modules (folders with module.yml)")
     seen: set[str] = set()
     for index, name in enumerate(names, start=1):
         module_dir = folder / name

@@ -19,6 +19,9 @@ class ContentError:
         return f"{self.path}:{self.line}: {self.message}"
 
 
+MAX_INTEGER = 2**31 - 1
+
+
 class LineDict(dict):
     """A YAML mapping that knows its own line and the line of each key."""
 
@@ -33,7 +36,7 @@ class LineDict(dict):
 
 
 class _DuplicateKey(yaml.MarkedYAMLError):
-    """A mapping repeats a key (YAML would silently keep the last one)."""
+    """A mapping repeats a key (YAML would silently keep the last one) or has a complex key."""
 
 
 class _LineLoader(yaml.SafeLoader):
@@ -46,6 +49,8 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
     mapping.line = node.start_mark.line + 1
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, str | int | float | bool):
+            raise _DuplicateKey(None, None, "a key must be a plain name", key_node.start_mark)
         if key in mapping:
             raise _DuplicateKey(None, None, f"duplicate key '{key}'", key_node.start_mark)
         mapping[key] = loader.construct_object(value_node, deep=True)
@@ -123,9 +128,9 @@ class Checker:
         return value
 
     def integer(
-        self, mapping: LineDict, key: str, low: int, high: int | None = None, default=None
+        self, mapping: LineDict, key: str, low: int, high: int = MAX_INTEGER, default=None
     ) -> int | None:
-        """A whole number within [low, high]."""
+        """A whole number within [low, high] (by default, what a database integer holds)."""
         if key not in mapping:
             return default
         value = mapping[key]
@@ -133,7 +138,7 @@ class Checker:
             self.error(mapping.line_of(key), f"'{key}' must be a whole number")
             return default
         if value < low or (high is not None and value > high):
-            bounds = f"between {low} and {high}" if high is not None else f"at least {low}"
+            bounds = f"between {low} and {high}"
             self.error(mapping.line_of(key), f"'{key}' must be {bounds}, not {value}")
             return default
         return value

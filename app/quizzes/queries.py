@@ -118,8 +118,10 @@ def answer_key(attempt: QuizAttempt) -> dict[int, KeyEntry]:
             Option.question_id.in_(ids), Option.correct.is_(True)
         )
     ).all()
+    offered = {option_id for _, options in attempt.questions for option_id in options}
     for question_id, option_id in correct:
-        key[question_id].correct_option_ids.add(option_id)
+        if option_id in offered:  # an option retired or added since the attempt began never counts
+            key[question_id].correct_option_ids.add(option_id)
     return key
 
 

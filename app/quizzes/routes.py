@@ -62,7 +62,7 @@ def start(slug: str, module_slug: str):
     return redirect(url_for(".attempt", attempt_id=attempt.id))
 
 
-@bp.get("/attempts/<int:attempt_id>")
+@bp.get("/attempts/<int(max=2147483647):attempt_id>")
 @login_required
 def attempt(attempt_id: int):
     """The attempt form: every question as a fieldset, answers saved so far filled in."""
@@ -89,7 +89,7 @@ def _render_form(attempt, course, module, quiz, answers=None, missing=(), status
     )
 
 
-@bp.post("/attempts/<int:attempt_id>")
+@bp.post("/attempts/<int(max=2147483647):attempt_id>")
 @login_required
 def answer(attempt_id: int):
     """Save the answers for later, or submit them for grading."""
@@ -117,7 +117,7 @@ def answer(attempt_id: int):
     return redirect(url_for(".result", attempt_id=attempt.id))
 
 
-@bp.get("/attempts/<int:attempt_id>/result")
+@bp.get("/attempts/<int(max=2147483647):attempt_id>/result")
 @login_required
 def result(attempt_id: int):
     """Score, passed or not, and per question the right answer with its explanation."""

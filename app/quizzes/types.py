@@ -85,7 +85,10 @@ class QuestionType(ABC):
 
 
 def _offered_option(value: str, option_ids: list[int]) -> int:
-    if not value.isdigit() or int(value) not in option_ids:
+    if (
+        not (value.isascii() and value.isdecimal() and len(value) <= 18)
+        or int(value) not in option_ids
+    ):
         raise InvalidAnswer(f"option {value!r} is not an option of this question")
     return int(value)
 

@@ -136,6 +136,18 @@ INVALID = [
         "prov/1-grund/module.yml", 2, "the lesson slug 'quiz' is reserved", id="reserved-lesson-slug",
     ),
     pytest.param(
+        {"prov/course.yml": COURSE_YML + "? [a, b]\n: x\n"},
+        "prov/course.yml", 6, "a key must be a plain name", id="complex-yaml-key",
+    ),
+    pytest.param(
+        {"prov/1-grund/quiz.yml": QUIZ_YML.replace("pass_mark: 80", "pass_mark: 80\nmax_attempts: 100000000000000000000000")},
+        "prov/1-grund/quiz.yml", 3, "'max_attempts' must be between 1 and 2147483647", id="huge-integer",
+    ),
+    pytest.param(
+        {"prov/course.yml": COURSE_YML.replace("modules: [1-grund]", "modules: []")},
+        "prov/course.yml", 4, "the course has no modules", id="empty-module-list",
+    ),
+    pytest.param(
         {"prov/1-grund/02-andra.md": "Ingen rubrik alls.\n"},
         "prov/1-grund/02-andra.md", 1, "no title", id="lesson-without-title",
     ),

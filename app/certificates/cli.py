@@ -1,0 +1,50 @@
+"""`flask certificates print`: a municipality's print pack as one PDF."""
+
+from datetime import date
+
+import click
+
+from app.auth.models import Role, User
+from app.certificates import queries
+from app.certificates.pdf import write_pages
+from app.courses.models import Course
+from app.extensions import db
+from app.municipalities.models import Municipality
+
+certificates_cli = click.Group("certificates", help="Certificates and print packs.")
+
+
+@certificates_cli.command("print")
+@click.option("--municipality", "code", required=True, help="Municipality code, e.g. 2080.")
+@click.option(
+    "-o", "--output", required=True, type=click.Path(dir_okay=False), help="PDF file to write."
+)
+@click.option("--course", "course_slug", help="Only this course (its slug, e.g. end-user).")
+@click.option("--since", help="Only certificates issued on or after this date (YYYY-MM-DD).")
+def print_command(code: str, output: str, course_slug: str | None, since: str | None):
+    """Write every valid certificate of a municipality into one print-ready PDF."""
+    municipality = db.session.scalar(db.select(Municipality).filter_by(code=code))
+    if municipality is None:
+        raise click.ClickException(f"unknown municipality code '{code}'")
+    filters = queries.CertificateFilter(municipality_id=municipality.id)
+    if course_slug:
+        course = db.session.scalar(db.select(Course).filter_by(slug=course_slug))
+        if course is None:
+            raise click.ClickException(f"unknown course '{course_slug}'")
+        filters.course_id = course.id
+    if since:
+        try:
+            filters.issued_from = date.fromisoformat(since)
+        except ValueError as error:
+            raise click.ClickException(
+                f"--since must be a date like 2026-01-31, not '{since}'"
+            ) from error
+    programme_office = User(role=Role.ADMIN, email="cli@localhost", name="CLI")
+    if queries.count_valid(programme_office, filters) == 0:
+        raise click.ClickException(
+            f"no valid certificates in {municipality.name} match; nothing written"
+        )
+    pages = (queries.page_of(row) for row in queries.stream_rows(programme_office, filters, False))
+    with open(output, "wb") as handle:
+        count = write_pages(pages, handle, title=f"Intyg – {municipality.name}")
+    click.echo(f"Wrote {count} certificate(s) for {municipality.name} to {output}.")

@@ -1,0 +1,43 @@
+"""Certificates: one per user and course, verifiable by a short printed code."""
+
+from datetime import datetime
+
+from sqlalchemy import DateTime, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.auth.models import User, utcnow
+from app.courses.models import Course
+from app.extensions import db
+from app.municipalities.models import Municipality
+
+
+class Certificate(db.Model):
+    """A certificate (intyg); revoking keeps it on record with the reason."""
+
+    __tablename__ = "certificate"
+    __table_args__ = (UniqueConstraint("user_id", "course_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(12), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("course.id"), index=True)
+    course_title: Mapped[str] = mapped_column(String(200))
+    course_version: Mapped[int]
+    holder_name: Mapped[str] = mapped_column(String(200))
+    municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipality.id"), index=True)
+    trainer_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    session_id: Mapped[int | None] = mapped_column(ForeignKey("training_session.id"), index=True)
+    issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_reason: Mapped[str] = mapped_column(Text, default="")
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    holder: Mapped[User] = relationship(foreign_keys=[user_id])
+    trainer: Mapped[User | None] = relationship(foreign_keys=[trainer_id])
+    course: Mapped[Course] = relationship()
+    municipality: Mapped[Municipality | None] = relationship()
+
+    @property
+    def revoked(self) -> bool:
+        """True once revoked."""
+        return self.revoked_at is not None

@@ -1,0 +1,166 @@
+"""Certificate PDFs with reportlab: one A4 landscape page per certificate, and print packs."""
+
+import importlib.resources
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from typing import BinaryIO
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date
+from reportlab.graphics import renderPDF
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing
+from reportlab.lib.colors import HexColor
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+
+from app.certificates.codes import display_code
+
+PAGE = landscape(A4)
+FONT = "NotoSans"
+BRAND = HexColor("#0b5a43")
+INK = HexColor("#1b1f24")
+MUTED = HexColor("#4a5560")
+ACCENT = HexColor("#f2c14e")
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+PROGRAMME = "Vi möts resfritt"
+AUTHOR = "Vi möts resfritt – Dalarnas 15 kommuner"
+
+
+@dataclass(frozen=True)
+class CertificatePage:
+    """What one certificate page shows."""
+
+    holder_name: str
+    course_title: str
+    course_version: int
+    issued_at: datetime
+    municipality_name: str | None
+    trainer_name: str | None
+    code: str
+    verify_url: str
+
+
+@cache
+def register_font() -> str:
+    """Embed Noto Sans (OFL), which covers å, ä, ö, ễ, Ł and the rest of extended Latin."""
+    path = importlib.resources.files("fontpkg_noto_sans") / "files" / "NotoSans[wdth,wght].ttf"
+    pdfmetrics.registerFont(TTFont(FONT, str(path)))
+    return FONT
+
+
+def swedish_date(moment: datetime) -> str:
+    """ "26 november 2026", in Swedish time."""
+    return format_date(moment.astimezone(STOCKHOLM).date(), "d MMMM y", locale="sv")
+
+
+def certificate_pdf(page: CertificatePage) -> bytes:
+    """One certificate as a PDF document."""
+    buffer = io.BytesIO()
+    title = f"Intyg: {page.course_title} – {page.holder_name}"
+    write_pages([page], buffer, title=title)
+    return buffer.getvalue()
+
+
+def write_pages(pages: Iterable[CertificatePage], output: BinaryIO, title: str) -> int:
+    """Draw the certificates one page each into `output`; return the number of pages.
+
+    Pages are drawn as the iterable yields them, so rows can stream from the database.
+    """
+    register_font()
+    canvas = Canvas(output, pagesize=PAGE, lang="sv", pageCompression=1, invariant=0)
+    canvas.setTitle(title)
+    canvas.setAuthor(AUTHOR)
+    canvas.setSubject(f"Intyg från utbildningen {PROGRAMME}")
+    canvas.setCreator(PROGRAMME)
+    count = 0
+    for page in pages:
+        draw_certificate(canvas, page)
+        canvas.showPage()
+        count += 1
+    canvas.save()
+    return count
+
+
+def _fit(canvas: Canvas, text: str, size: float, max_width: float, minimum: float = 12) -> float:
+    """The largest font size up to `size` at which the text fits the width."""
+    while size > minimum and pdfmetrics.stringWidth(text, FONT, size) > max_width:
+        size -= 1
+    return size
+
+
+def _centred(canvas: Canvas, text: str, y: float, size: float, colour=INK) -> None:
+    width, _ = PAGE
+    canvas.setFont(FONT, _fit(canvas, text, size, width - 200))
+    canvas.setFillColor(colour)
+    canvas.drawCentredString(width / 2, y, text)
+
+
+def draw_certificate(canvas: Canvas, page: CertificatePage) -> None:
+    """Draw one certificate on the current page."""
+    width, height = PAGE
+    # Frame: a broad programme-green border with a thin gold line inside.
+    canvas.setStrokeColor(BRAND)
+    canvas.setLineWidth(10)
+    canvas.rect(24, 24, width - 48, height - 48)
+    canvas.setStrokeColor(ACCENT)
+    canvas.setLineWidth(1.5)
+    canvas.rect(40, 40, width - 80, height - 80)
+
+    canvas.setFont(FONT, 13)
+    canvas.setFillColor(BRAND)
+    canvas.drawCentredString(width / 2, height - 88, PROGRAMME.upper(), charSpace=4)
+    _centred(canvas, "Dalarnas 15 kommuner – utbildning för resfria möten", height - 108, 11, MUTED)
+
+    _centred(canvas, "Intyg", height - 175, 48, BRAND)
+    _centred(canvas, "Härmed intygas att", height - 215, 14, MUTED)
+    _centred(canvas, page.holder_name, height - 260, 34)
+    canvas.setStrokeColor(ACCENT)
+    canvas.setLineWidth(1)
+    canvas.line(width / 2 - 160, height - 274, width / 2 + 160, height - 274)
+    _centred(canvas, "har genomfört", height - 304, 14, MUTED)
+    _centred(canvas, page.course_title, height - 336, 24)
+
+    details = [f"Datum: {swedish_date(page.issued_at)}"]
+    if page.municipality_name:
+        details.append(f"Kommun: {page.municipality_name}")
+    details.append(f"Kursversion: {page.course_version}")
+    _centred(canvas, "   ·   ".join(details), height - 372, 12, INK)
+    if page.trainer_name:
+        _centred(canvas, f"Utbildare: {page.trainer_name}, mötesagent", height - 392, 12, INK)
+
+    # Signature line, bottom left.
+    canvas.setStrokeColor(MUTED)
+    canvas.setLineWidth(0.8)
+    canvas.line(90, 120, 330, 120)
+    canvas.setFont(FONT, 10)
+    canvas.setFillColor(MUTED)
+    canvas.drawString(90, 105, "Programkontoret, Vi möts resfritt")
+
+    # Verification, bottom right: QR code to the public page, and the code to type.
+    qr_size = 92
+    _draw_qr(canvas, page.verify_url, width - 90 - qr_size, 72, qr_size)
+    canvas.setFont(FONT, 9)
+    canvas.setFillColor(MUTED)
+    text_right = width - 90 - qr_size - 14
+    canvas.drawRightString(text_right, 140, "Kontrollera intyget")
+    canvas.drawRightString(text_right, 126, page.verify_url)
+    canvas.setFont(FONT, 12)
+    canvas.setFillColor(INK)
+    canvas.drawRightString(text_right, 104, f"Verifieringskod: {display_code(page.code)}")
+
+
+def _draw_qr(canvas: Canvas, url: str, x: float, y: float, size: float) -> None:
+    """reportlab's own QR widget, scaled to a square of `size` points."""
+    widget = QrCodeWidget(url, barLevel="M")
+    left, bottom, right, top = widget.getBounds()
+    drawing = Drawing(
+        size, size, transform=[size / (right - left), 0, 0, size / (top - bottom), 0, 0]
+    )
+    drawing.add(widget)
+    renderPDF.draw(drawing, canvas, x, y)

@@ -1,0 +1,206 @@
+"""Reads of the certificates domain: a learner's own, a scoped and filtered list, verification."""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from flask import current_app, has_request_context, url_for
+from sqlalchemy import Select, func
+from sqlalchemy.orm import aliased, joinedload
+
+from app.auth.models import Role, User
+from app.certificates.models import Certificate
+from app.certificates.pdf import STOCKHOLM, CertificatePage
+from app.courses.models import Course
+from app.extensions import db
+from app.municipalities.models import Municipality
+from app.training.models import TrainingSession
+
+PAGE_SIZE = 100
+
+
+def verify_url(code: str) -> str:
+    """The public verification address printed on the certificate."""
+    base = current_app.config.get("PUBLIC_BASE_URL")
+    if base:
+        return base.rstrip("/") + f"/verify/{code}"
+    if has_request_context():
+        return url_for("certificates.verify", code=code, _external=True)
+    return f"http://127.0.0.1:5000/verify/{code}"
+
+
+def certificates_of(user: User) -> list[Certificate]:
+    """The user's own certificates, newest first (1 query)."""
+    return list(
+        db.session.scalars(
+            db.select(Certificate)
+            .where(Certificate.user_id == user.id)
+            .order_by(Certificate.issued_at.desc())
+        )
+    )
+
+
+def can_see(viewer: User, certificate: Certificate) -> bool:
+    """The holder, the coordinator of the certificate's municipality, or an admin."""
+    if viewer.role == Role.ADMIN or certificate.user_id == viewer.id:
+        return True
+    return viewer.role == Role.COORDINATOR and viewer.municipality_id == certificate.municipality_id
+
+
+def visible_certificate(viewer: User, certificate_id: int) -> Certificate | None:
+    """The certificate if the viewer may see it; None otherwise, exactly as if it did not exist."""
+    certificate = db.session.scalar(
+        db.select(Certificate)
+        .options(joinedload(Certificate.municipality), joinedload(Certificate.trainer))
+        .where(Certificate.id == certificate_id)
+    )
+    return certificate if certificate is not None and can_see(viewer, certificate) else None
+
+
+def by_code(code: str) -> Certificate | None:
+    """The certificate with this verification code (1 query)."""
+    return db.session.scalar(db.select(Certificate).where(Certificate.code == code))
+
+
+@dataclass
+class CertificateFilter:
+    """The coordinator's filters; all optional."""
+
+    municipality_id: int | None = None
+    course_id: int | None = None
+    issued_from: date | None = None
+    issued_to: date | None = None
+    session_id: int | None = None
+    trainer_id: int | None = None
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=STOCKHOLM)
+
+
+def filtered(viewer: User, filters: CertificateFilter) -> Select:
+    """Certificates the viewer may list, narrowed by the filters; coordinators see their own
+    municipality only, whatever the filter says."""
+    query = db.select(Certificate)
+    if viewer.role == Role.ADMIN:
+        if filters.municipality_id:
+            query = query.where(Certificate.municipality_id == filters.municipality_id)
+    else:
+        query = query.where(Certificate.municipality_id == viewer.municipality_id)
+    if filters.course_id:
+        query = query.where(Certificate.course_id == filters.course_id)
+    if filters.issued_from:
+        query = query.where(Certificate.issued_at >= _day_start(filters.issued_from))
+    if filters.issued_to:
+        query = query.where(
+            Certificate.issued_at < _day_start(filters.issued_to + timedelta(days=1))
+        )
+    if filters.session_id:
+        query = query.where(Certificate.session_id == filters.session_id)
+    if filters.trainer_id:
+        query = query.where(Certificate.trainer_id == filters.trainer_id)
+    return query
+
+
+def count_valid(viewer: User, filters: CertificateFilter) -> int:
+    """How many unrevoked certificates the filtered list holds (1 query)."""
+    valid = filtered(viewer, filters).where(Certificate.revoked_at.is_(None))
+    return db.session.scalar(db.select(func.count()).select_from(valid.subquery()))
+
+
+@dataclass
+class CertificateRow:
+    """A line of the coordinator's list, the CSV and the print pack."""
+
+    certificate: Certificate
+    email: str
+    municipality_name: str | None
+    trainer_name: str | None
+
+
+def _rows_query(viewer: User, filters: CertificateFilter) -> Select:
+    trainer = aliased(User)
+    listed = filtered(viewer, filters).subquery()
+    certificate = aliased(Certificate, listed)
+    return (
+        db.select(certificate, User.email, Municipality.name, trainer.name)
+        .join(User, User.id == certificate.user_id)
+        .outerjoin(Municipality, Municipality.id == certificate.municipality_id)
+        .outerjoin(trainer, trainer.id == certificate.trainer_id)
+        .order_by(certificate.issued_at.desc(), certificate.id.desc())
+    )
+
+
+def list_page(
+    viewer: User, filters: CertificateFilter, page: int
+) -> tuple[list[CertificateRow], int]:
+    """One page of the filtered list and the total count (2 queries)."""
+    total = db.session.scalar(
+        db.select(func.count()).select_from(filtered(viewer, filters).subquery())
+    )
+    rows = db.session.execute(
+        _rows_query(viewer, filters).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
+    ).all()
+    return [CertificateRow(*row) for row in rows], total
+
+
+def stream_rows(
+    viewer: User, filters: CertificateFilter, include_revoked: bool = True
+) -> Iterator[CertificateRow]:
+    """Every row of the filtered list, fetched in batches so memory stays flat (1 query)."""
+    query = _rows_query(viewer, filters)
+    for row in db.session.execute(query.execution_options(yield_per=500)):
+        if include_revoked or row[0].revoked_at is None:
+            yield CertificateRow(*row)
+
+
+def page_of(row: CertificateRow) -> CertificatePage:
+    """What the PDF prints for a row."""
+    certificate = row.certificate
+    return CertificatePage(
+        holder_name=certificate.holder_name,
+        course_title=certificate.course_title,
+        course_version=certificate.course_version,
+        issued_at=certificate.issued_at,
+        municipality_name=row.municipality_name,
+        trainer_name=row.trainer_name,
+        code=certificate.code,
+        verify_url=verify_url(certificate.code),
+    )
+
+
+def filter_choices(viewer: User) -> dict[str, list[tuple[int, str]]]:
+    """Options for the filter form: courses, municipalities, trainers and sessions (4 queries)."""
+    courses = db.session.execute(
+        db.select(Course.id, Course.title)
+        .where(Course.certificate.is_(True))
+        .order_by(Course.position)
+    ).all()
+    municipalities = db.session.execute(
+        db.select(Municipality.id, Municipality.name).order_by(Municipality.name)
+    ).all()
+    scope = [] if viewer.role == Role.ADMIN else [User.municipality_id == viewer.municipality_id]
+    trainers = db.session.execute(
+        db.select(User.id, User.name)
+        .where(User.id.in_(db.select(Certificate.trainer_id)), *scope)
+        .order_by(User.name)
+    ).all()
+    session_scope = (
+        []
+        if viewer.role == Role.ADMIN
+        else [TrainingSession.municipality_id == viewer.municipality_id]
+    )
+    sessions = db.session.execute(
+        db.select(TrainingSession.id, TrainingSession.title, TrainingSession.starts_at)
+        .where(TrainingSession.id.in_(db.select(Certificate.session_id)), *session_scope)
+        .order_by(TrainingSession.starts_at.desc())
+    ).all()
+    return {
+        "courses": [tuple(row) for row in courses],
+        "municipalities": [tuple(row) for row in municipalities],
+        "trainers": [tuple(row) for row in trainers],
+        "sessions": [
+            (sid, f"{title} ({starts.astimezone(STOCKHOLM):%Y-%m-%d})")
+            for sid, title, starts in sessions
+        ],
+    }

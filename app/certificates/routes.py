@@ -1,0 +1,198 @@
+"""Certificates: a learner's own, the coordinator's list and print pack, public verification."""
+
+import io
+import tempfile
+from datetime import datetime
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from app.auth.models import Role
+from app.certificates import queries, services
+from app.certificates.codes import display_code, normalise_code
+from app.certificates.forms import CertificateFilterForm, RevokeForm, VerifyForm
+from app.certificates.pdf import certificate_pdf, swedish_date, write_pages
+from app.core.access import roles_required
+from app.core.exports import csv_bytes
+from app.extensions import limiter
+
+bp = Blueprint("certificates", __name__)
+VERIFY_LIMIT = "30 per minute"
+
+
+def _download(data, filename: str, mimetype: str):
+    """Send a file as an attachment that no cache keeps."""
+    response = send_file(data, mimetype=mimetype, as_attachment=True, download_name=filename)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _visible_or_404(certificate_id: int):
+    """The certificate, if the user may see it.
+
+    :raise 404: missing, or someone else's that the user may not see (never 403).
+    """
+    return queries.visible_certificate(current_user, certificate_id) or abort(404)
+
+
+@bp.get("/certificates/mine")
+@login_required
+def mine():
+    """The user's own certificates with download and verification links."""
+    return render_template(
+        "certificates/mine.html", certificates=queries.certificates_of(current_user)
+    )
+
+
+@bp.get("/certificates/<int(max=2147483647):certificate_id>.pdf")
+@login_required
+def download(certificate_id: int):
+    """One certificate as a PDF (holder, their coordinator, or an admin)."""
+    certificate = _visible_or_404(certificate_id)
+    if certificate.revoked:
+        abort(404)
+    page = queries.CertificateRow(
+        certificate,
+        certificate.holder.email,
+        certificate.municipality.name if certificate.municipality else None,
+        certificate.trainer.name if certificate.trainer else None,
+    )
+    data = certificate_pdf(queries.page_of(page))
+    return _download(io.BytesIO(data), f"intyg-{certificate.code}.pdf", "application/pdf")
+
+
+def _filters_from_request():
+    """The filter form from the query string, and the filters it selects (None if invalid)."""
+    form = CertificateFilterForm(request.args)
+    form.set_choices(queries.filter_choices(current_user))
+    if current_user.role != Role.ADMIN:
+        del form.municipality
+    if request.args and not form.validate():
+        return form, None
+    data = form.data
+    return form, queries.CertificateFilter(
+        municipality_id=data.get("municipality"),
+        course_id=data.get("course"),
+        issued_from=data.get("issued_from"),
+        issued_to=data.get("issued_to"),
+        session_id=data.get("session"),
+        trainer_id=data.get("trainer"),
+    )
+
+
+@bp.get("/certificates/")
+@roles_required(Role.COORDINATOR, Role.ADMIN)
+def index():
+    """The certificates of the coordinator's municipality (or any, for admins), filtered."""
+    form, filters = _filters_from_request()
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    rows, total = queries.list_page(current_user, filters, page) if filters else ([], 0)
+    return render_template(
+        "certificates/index.html",
+        form=form,
+        rows=rows,
+        total=total,
+        page=page,
+        pages=max(1, -(-total // queries.PAGE_SIZE)),
+        query={k: v for k, v in request.args.items() if k != "page"},
+    ), (200 if filters else 422)
+
+
+@bp.get("/certificates/print-pack.pdf")
+@roles_required(Role.COORDINATOR, Role.ADMIN)
+def print_pack():
+    """One print-ready PDF of every valid certificate in the filtered list."""
+    _form, filters = _filters_from_request()
+    if filters is None:
+        flash(_("Kontrollera filtren."), "error")
+        return redirect(url_for(".index", **request.args))
+    if queries.count_valid(current_user, filters) == 0:
+        flash(_("Det finns inga giltiga intyg att skriva ut med de här filtren."), "info")
+        return redirect(url_for(".index", **request.args))
+    pages = (queries.page_of(row) for row in queries.stream_rows(current_user, filters, False))
+    output = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)  # noqa: SIM115 - send_file closes it
+    write_pages(pages, output, title="Intyg – utskriftspaket")
+    output.seek(0)
+    stamp = datetime.now().strftime("%Y-%m-%d")
+    return _download(output, f"intyg-utskriftspaket-{stamp}.pdf", "application/pdf")
+
+
+@bp.get("/certificates/list.csv")
+@roles_required(Role.COORDINATOR, Role.ADMIN)
+def export_csv():
+    """The filtered list as CSV for Excel (the same selection as the print pack, with revoked)."""
+    _form, filters = _filters_from_request()
+    if filters is None:
+        flash(_("Kontrollera filtren."), "error")
+        return redirect(url_for(".index", **request.args))
+    header = [_("Verifieringskod"), _("Namn"), _("E-post"), _("Kurs"), _("Kursversion"),
+              _("Kommun"), _("Utfärdat"), _("Utbildare"), _("Status")]  # fmt: skip
+    rows = (
+        [
+            display_code(row.certificate.code),
+            row.certificate.holder_name,
+            row.email,
+            row.certificate.course_title,
+            row.certificate.course_version,
+            row.municipality_name,
+            swedish_date(row.certificate.issued_at),
+            row.trainer_name,
+            _("återkallat") if row.certificate.revoked else _("giltigt"),
+        ]
+        for row in queries.stream_rows(current_user, filters)
+    )
+    stamp = datetime.now().strftime("%Y-%m-%d")
+    return _download(io.BytesIO(csv_bytes(header, rows)), f"intyg-{stamp}.csv", "text/csv")
+
+
+@bp.route("/certificates/<int(max=2147483647):certificate_id>/revoke", methods=["GET", "POST"])
+@roles_required(Role.COORDINATOR, Role.ADMIN)
+def revoke(certificate_id: int):
+    """Revoke a certificate with a reason (the holder's coordinator, or an admin)."""
+    certificate = _visible_or_404(certificate_id)
+    form = RevokeForm()
+    if form.validate_on_submit():
+        services.revoke_certificate(certificate, current_user, form.reason.data)
+        flash(_("Intyget %(code)s är återkallat.", code=display_code(certificate.code)), "info")
+        return redirect(url_for(".index"))
+    status = 422 if form.errors else 200
+    return render_template("certificates/revoke.html", certificate=certificate, form=form), status
+
+
+@bp.get("/verify")
+@limiter.limit(VERIFY_LIMIT)
+def verify_form():
+    """Type a code from a certificate to check it."""
+    form = VerifyForm(request.args)
+    if request.args and form.validate():
+        code = normalise_code(form.code.data)
+        if code:
+            return redirect(url_for(".verify", code=code))
+        form.code.errors.append(_("Koden ska vara 12 tecken, till exempel K7QM-X2RT-PA9D."))
+    return render_template("certificates/verify_form.html", form=form), (
+        422 if form.errors else 200
+    )
+
+
+@bp.get("/verify/<code>")
+@limiter.limit(VERIFY_LIMIT)
+def verify(code: str):
+    """Public: is this certificate valid, revoked or unknown? Name, course and date only."""
+    normalised = normalise_code(code)
+    certificate = queries.by_code(normalised) if normalised else None
+    status = 200 if certificate else 404
+    return render_template(
+        "certificates/verify.html",
+        certificate=certificate,
+        code=display_code(normalised) if normalised else code[:20],
+    ), status
