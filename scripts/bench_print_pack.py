@@ -1,0 +1,86 @@
+"""Benchmark (not a test): time a print pack of N certificates; report certificates/s and memory.
+
+    .venv/bin/python scripts/bench_print_pack.py [N]          # default 1000
+    .venv/bin/python scripts/bench_print_pack.py 1000 --trace # + Python heap peak (slower)
+
+Aim: at least 200 certificates/s and under 200 MB peak (resident) for 1,000.
+"""
+
+import os
+import resource
+import sys
+import tempfile
+import time
+import tracemalloc
+from datetime import UTC, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from app import create_app  # noqa: E402
+from app.auth.models import Role, User  # noqa: E402
+from app.certificates import queries  # noqa: E402
+from app.certificates.codes import new_code  # noqa: E402
+from app.certificates.models import Certificate  # noqa: E402
+from app.certificates.pdf import write_pages  # noqa: E402
+from app.config import TestConfig  # noqa: E402
+from app.courses.models import Course  # noqa: E402
+from app.extensions import db  # noqa: E402
+from app.municipalities.models import Municipality  # noqa: E402
+from app.municipalities.services import seed_municipalities  # noqa: E402
+
+
+def main(count: int) -> None:
+    """Seed `count` certificates in Falun, then build their print pack and measure it."""
+    workdir = Path(tempfile.mkdtemp(prefix="bench-"))
+    app = create_app(TestConfig, {"DATABASE_URL": f"sqlite:///{workdir / 'bench.db'}"})
+    with app.app_context():
+        db.create_all()
+        seed_municipalities()
+        falun = db.session.scalar(db.select(Municipality).filter_by(code="2080"))
+        course = Course(slug="end-user", title="Slutanvändarutbildning", audience="employee")
+        db.session.add(course)
+        db.session.flush()
+        users = [
+            User(email=f"person{i}@falun.se", name=f"Åsa Öberg-Nguyễn {i}", role=Role.EMPLOYEE,
+                 municipality_id=falun.id)
+            for i in range(count)
+        ]  # fmt: skip
+        db.session.add_all(users)
+        db.session.flush()
+        db.session.add_all(
+            Certificate(code=new_code(), user_id=user.id, course_id=course.id,
+                        course_title=course.title, course_version=1, holder_name=user.name,
+                        municipality_id=falun.id, issued_at=datetime.now(UTC))
+            for user in users
+        )  # fmt: skip
+        db.session.commit()
+        db.session.expunge_all()
+
+        viewer = User(role=Role.ADMIN, email="bench@localhost", name="Bench")
+        filters = queries.CertificateFilter(municipality_id=falun.id)
+        output = workdir / "pack.pdf"
+        if TRACE:
+            tracemalloc.start()
+        started = time.perf_counter()
+        with output.open("wb") as handle:
+            pages = (queries.page_of(row) for row in queries.stream_rows(viewer, filters, False))
+            written = write_pages(pages, handle, title="Benchmark")
+        elapsed = time.perf_counter() - started
+        peak = tracemalloc.get_traced_memory()[1] if TRACE else None
+        tracemalloc.stop()
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"certificates:        {written}")
+    print(f"seconds:             {elapsed:.2f}")
+    print(f"certificates/second: {written / elapsed:.0f}")
+    if peak is not None:
+        print(f"peak Python memory:  {peak / 1024 / 1024:.1f} MB (tracemalloc, during the pack)")
+    print(f"peak resident:       {rss_mb:.0f} MB (whole process)")
+    print(f"PDF size:            {os.path.getsize(output) / 1024 / 1024:.1f} MB")
+
+
+TRACE = "--trace" in sys.argv
+
+if __name__ == "__main__":
+    numbers = [arg for arg in sys.argv[1:] if arg.isdigit()]
+    main(int(numbers[0]) if numbers else 1000)
