@@ -3,11 +3,15 @@
 import logging
 import random
 import unicodedata
+from datetime import timedelta
 
-from app.auth.models import Role, User, hash_password
+from app.auth.models import Role, User, hash_password, utcnow
+from app.certificates.services import issue_certificate
+from app.courses.models import CompletionMethod, Course, CourseCompletion
 from app.extensions import db
 from app.municipalities.models import Municipality
 from app.municipalities.services import seed_municipalities
+from app.training.models import Attendance, AttendanceStatus, SessionKind, TrainingSession
 
 log = logging.getLogger(__name__)
 
@@ -79,8 +83,82 @@ def seed_demo() -> int:
         person.password_hash = password_hash
     db.session.add_all(people)
     db.session.commit()
+    _seed_progress(people)
     log.info("Seeded %d demo users", len(people))
     return len(people)
+
+
+def _seed_progress(people: list[User]) -> None:
+    """Some finished training, so coverage and certificates have something to show.
+
+    In every municipality agent2 is certified (both parts and the follow-up meeting), and
+    medarbetare2–4 have the end-user certificate: one online, two at agent2's session.
+    agent1 and medarbetare1 stay untouched, for trying the courses from the start.
+    Skipped when the courses are not synced yet.
+    """
+    courses = {c.slug: c for c in db.session.scalars(db.select(Course))}
+    agent_course, end_user_course = courses.get("agent"), courses.get("end-user")
+    if agent_course is None or end_user_course is None:
+        log.info("Courses not synced: demo users have no completions")
+        return
+    by_email = {person.email: person for person in people}
+    now = utcnow()
+    follow_up = TrainingSession(
+        kind=SessionKind.AGENT_FOLLOW_UP,
+        title="Uppföljningsmöte via webben",
+        starts_at=now - timedelta(days=60, hours=2),
+        ends_at=now - timedelta(days=60, hours=1),
+        place="Webbmöte",
+    )
+    db.session.add(follow_up)
+    db.session.flush()
+    completions = []
+    for municipality in db.session.scalars(db.select(Municipality)):
+        agent = by_email[demo_email("agent", municipality, 2)]
+        db.session.add(
+            Attendance(session_id=follow_up.id, user_id=agent.id, status=AttendanceStatus.ATTENDED)
+        )
+        completions.append((agent, agent_course, None, now - timedelta(days=60)))
+        session = TrainingSession(
+            kind=SessionKind.END_USER,
+            title="Resfria möten i vardagen",
+            agent_id=agent.id,
+            municipality_id=municipality.id,
+            starts_at=now - timedelta(days=20, hours=2),
+            ends_at=now - timedelta(days=20, minutes=30),
+            place="Kommunhuset, videorummet",
+            capacity=12,
+        )
+        db.session.add(session)
+        db.session.flush()
+        for number in (2, 3, 4):
+            employee = by_email[demo_email("medarbetare", municipality, number)]
+            via = session if number > 2 else None
+            if via:
+                db.session.add(
+                    Attendance(
+                        session_id=via.id,
+                        user_id=employee.id,
+                        status=AttendanceStatus.ATTENDED,
+                        marked_by_id=agent.id,
+                        marked_at=via.ends_at,
+                    )
+                )
+            completions.append((employee, end_user_course, via, now - timedelta(days=20 - number)))
+    for user, course, session, when in completions:
+        db.session.add(
+            CourseCompletion(
+                user_id=user.id,
+                course_id=course.id,
+                method=CompletionMethod.SESSION if session else CompletionMethod.ONLINE,
+                session_id=session.id if session else None,
+                course_version=course.version,
+                completed_at=when,
+            )
+        )
+    db.session.commit()
+    for user, course, _, _ in completions:
+        issue_certificate(user, course)
 
 
 def _person(names: random.Random, email: str, role: Role, municipality: Municipality) -> User:

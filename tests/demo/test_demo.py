@@ -44,3 +44,19 @@ def test_demo_seed_refuses_a_database_with_users_unless_if_empty(runner, create_
     skipped = runner.invoke(args=["demo", "seed", "--if-empty"])
     assert skipped.exit_code == 0
     assert db.session.scalar(db.select(db.func.count(User.id))) == 1
+
+
+def test_demo_seed_after_course_sync_has_certified_agents_and_certificates(runner, synced_courses):
+    from app.certificates.models import Certificate
+    from app.courses.models import CourseCompletion
+
+    assert runner.invoke(args=["demo", "seed"]).exit_code == 0
+    completions = db.session.scalars(db.select(CourseCompletion)).all()
+    assert len(completions) == 15 * 4
+    assert sum(c.method == "session" for c in completions) == 15 * 2
+    certificates = db.session.scalars(db.select(Certificate)).all()
+    assert len(certificates) == 15 * 4
+    trained_by = {c.trainer.email for c in certificates if c.trainer}
+    assert "agent2.falun@demo.se" in trained_by
+    untouched = db.session.scalar(db.select(User).filter_by(email="agent1.falun@demo.se"))
+    assert not any(c.user_id == untouched.id for c in completions)
