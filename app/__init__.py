@@ -81,6 +81,7 @@ def init_blueprints(app: Flask) -> None:
     from app.courses.routes import bp as courses_bp
     from app.municipalities.routes import bp as municipalities_bp
     from app.quizzes.routes import bp as quizzes_bp
+    from app.training.routes import bp as training_bp
 
     for blueprint in (
         core_bp,
@@ -90,6 +91,7 @@ def init_blueprints(app: Flask) -> None:
         quizzes_bp,
         certificates_bp,
         api_bp,
+        training_bp,
     ):
         app.register_blueprint(blueprint)
     errors.init_app(app)

@@ -2,12 +2,12 @@
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User, utcnow
 from app.courses.models import Course
-from app.extensions import db
+from app.extensions import UTCDateTime, db
 from app.municipalities.models import Municipality
 
 
@@ -27,8 +27,8 @@ class Certificate(db.Model):
     municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipality.id"), index=True)
     trainer_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     session_id: Mapped[int | None] = mapped_column(ForeignKey("training_session.id"), index=True)
-    issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_reason: Mapped[str] = mapped_column(Text, default="")
     revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 

@@ -201,6 +201,15 @@ def _read_module(folder: Path, position: int, errors: list[ContentError]) -> Mod
     return module
 
 
+def read_document(path: Path) -> tuple[LessonSpec | None, list[ContentError]]:
+    """A Markdown document outside a module (the kit), read and rendered like a lesson."""
+    errors: list[ContentError] = []
+    lesson = _read_lesson(path, 1, errors)
+    if lesson is not None:
+        lesson.html = render_markdown(lesson.source)
+    return lesson, errors
+
+
 def _read_lesson(path: Path, position: int, errors: list[ContentError]) -> LessonSpec | None:
     check = Checker(path, errors)
     try:

@@ -3,11 +3,11 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import utcnow
-from app.extensions import db
+from app.extensions import UTCDateTime, db
 
 
 class Course(db.Model):
@@ -24,7 +24,7 @@ class Course(db.Model):
     follow_up_required: Mapped[bool] = mapped_column(default=False)
     certificate: Mapped[bool] = mapped_column(default=False)
     position: Mapped[int] = mapped_column(default=0)
-    retired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     modules: Mapped[list["Module"]] = relationship(
         back_populates="course", order_by="Module.position"
@@ -43,7 +43,7 @@ class Module(db.Model):
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
     position: Mapped[int] = mapped_column(default=0)
-    retired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     course: Mapped[Course] = relationship(back_populates="modules")
 
@@ -61,7 +61,7 @@ class Lesson(db.Model):
     source: Mapped[str] = mapped_column(Text)
     html: Mapped[str] = mapped_column(Text)
     position: Mapped[int] = mapped_column(default=0)
-    retired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     module: Mapped[Module] = relationship()
 
@@ -75,8 +75,8 @@ class LessonView(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
     lesson_id: Mapped[int] = mapped_column(ForeignKey("lesson.id"), index=True)
-    first_viewed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    last_viewed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    first_viewed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_viewed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class ModuleCompletion(db.Model):
@@ -88,7 +88,7 @@ class ModuleCompletion(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
     module_id: Mapped[int] = mapped_column(ForeignKey("module.id"), index=True)
-    completed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    completed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class CompletionMethod(StrEnum):
@@ -113,4 +113,4 @@ class CourseCompletion(db.Model):
     method: Mapped[str] = mapped_column(String(20))
     session_id: Mapped[int | None] = mapped_column(ForeignKey("training_session.id"))
     course_version: Mapped[int] = mapped_column(default=1)
-    completed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    completed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

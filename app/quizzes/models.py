@@ -7,7 +7,6 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     CheckConstraint,
-    DateTime,
     ForeignKey,
     Index,
     String,
@@ -18,7 +17,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import utcnow
-from app.extensions import db
+from app.extensions import UTCDateTime, db
 
 
 class Quiz(db.Model):
@@ -34,7 +33,7 @@ class Quiz(db.Model):
     max_attempts: Mapped[int | None]
     shuffle: Mapped[bool] = mapped_column(default=False)
     draw: Mapped[int | None]
-    retired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     questions: Mapped[list["Question"]] = relationship(order_by="Question.position")
 
@@ -53,7 +52,7 @@ class Question(db.Model):
     explanation: Mapped[str] = mapped_column(Text, default="")
     answer: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     position: Mapped[int] = mapped_column(default=0)
-    retired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     options: Mapped[list["Option"]] = relationship(order_by="Option.position")
 
@@ -71,7 +70,7 @@ class Option(db.Model):
     correct: Mapped[bool] = mapped_column(default=False)
     feedback: Mapped[str] = mapped_column(Text, default="")
     position: Mapped[int] = mapped_column(default=0)
-    retired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class AttemptState(StrEnum):
@@ -121,9 +120,9 @@ class QuizAttempt(db.Model):
     results: Mapped[dict[str, bool]] = mapped_column(JSON, default=dict)
     score: Mapped[int | None]
     passed: Mapped[bool | None]
-    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    saved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    saved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     quiz: Mapped[Quiz] = relationship()
 

@@ -3,11 +3,12 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.auth.models import utcnow
-from app.extensions import db
+from app.auth.models import User, utcnow
+from app.extensions import UTCDateTime, db
+from app.municipalities.models import Municipality
 
 
 class SessionKind(StrEnum):
@@ -25,14 +26,31 @@ class AttendanceStatus(StrEnum):
     NO_SHOW = "no_show"
 
 
+class SessionMode(StrEnum):
+    """Where the session happens."""
+
+    ON_SITE = "on_site"
+    VIDEO = "video"
+    WEB = "web"
+
+
 class TrainingSession(db.Model):
-    """A training session: run by an agent (end users) or the programme office (agents)."""
+    """A training session: run by an agent (end users) or the programme office (agents).
+
+    `registered_count` counts the people on the list; the database refuses a count above the
+    capacity, so two last-seat registrations cannot both win.
+    """
 
     __tablename__ = "training_session"
     __table_args__ = (
         CheckConstraint("kind IN ('end_user', 'agent_follow_up')", name="kind_known"),
+        CheckConstraint("mode IN ('on_site', 'video', 'web')", name="mode_known"),
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         CheckConstraint("capacity IS NULL OR capacity > 0", name="capacity_positive"),
+        CheckConstraint(
+            "registered_count >= 0 AND (capacity IS NULL OR registered_count <= capacity)",
+            name="within_capacity",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -40,13 +58,25 @@ class TrainingSession(db.Model):
     title: Mapped[str] = mapped_column(String(200))
     agent_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipality.id"), index=True)
-    starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    ends_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     place: Mapped[str] = mapped_column(String(500), default="")
+    mode: Mapped[str] = mapped_column(String(20), default=SessionMode.ON_SITE)
     capacity: Mapped[int | None]
+    registered_count: Mapped[int] = mapped_column(default=0)
+    check_in_code: Mapped[str | None] = mapped_column(String(8), unique=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     notes: Mapped[str] = mapped_column(Text, default="")
-    cancelled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    agent: Mapped[User | None] = relationship(foreign_keys=[agent_id])
+    municipality: Mapped[Municipality | None] = relationship()
+
+    @property
+    def cancelled(self) -> bool:
+        """True once cancelled."""
+        return self.cancelled_at is not None
 
 
 class Attendance(db.Model):
@@ -63,5 +93,8 @@ class Attendance(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
     status: Mapped[str] = mapped_column(String(20), default=AttendanceStatus.REGISTERED)
     marked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    marked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    registered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    marked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    registered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    marked_by: Mapped[User | None] = relationship(foreign_keys=[marked_by_id])

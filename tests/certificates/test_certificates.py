@@ -10,7 +10,7 @@ import pytest
 from pypdf import PdfReader
 
 from app.auth.models import Role
-from app.certificates import pdf as pdf_module
+from app.certificates import qr as qr_module
 from app.certificates.codes import ALPHABET, display_code, new_code, normalise_code
 from app.certificates.models import Certificate
 from app.certificates.services import NotCompleted, issue_certificate
@@ -128,9 +128,9 @@ def test_pdf_prints_names_course_code_date_and_metadata(
     assert certificate.trainer_id == agent.id
 
     qr_targets = []
-    real_widget = pdf_module.QrCodeWidget
+    real_widget = qr_module.QrCodeWidget
     monkeypatch.setattr(
-        pdf_module,
+        qr_module,
         "QrCodeWidget",
         lambda value, **kw: qr_targets.append(value) or real_widget(value, **kw),
     )

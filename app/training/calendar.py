@@ -1,0 +1,28 @@
+"""Calendar files (RFC 5545) for sessions, in the Europe/Stockholm time zone."""
+
+from icalendar import Calendar, Event
+
+from app.auth.models import utcnow
+from app.training.models import TrainingSession
+from app.training.pdf import STOCKHOLM
+
+
+def session_ics(session: TrainingSession, url: str, host: str) -> bytes:
+    """An .ics file with one event for the session (cancelled sessions say so)."""
+    calendar = Calendar()
+    calendar.add("prodid", "-//Vi möts resfritt//Utbildningsplattform//SV")
+    calendar.add("version", "2.0")
+    calendar.add("method", "PUBLISH")
+    event = Event()
+    event.add("uid", f"session-{session.id}@{host}")
+    event.add("dtstamp", utcnow())
+    event.add("dtstart", session.starts_at.astimezone(STOCKHOLM))
+    event.add("dtend", session.ends_at.astimezone(STOCKHOLM))
+    event.add("summary", session.title)
+    event.add("location", session.place)
+    event.add("description", "\n\n".join(filter(None, [session.notes, url])))
+    event.add("url", url)
+    event.add("status", "CANCELLED" if session.cancelled else "CONFIRMED")
+    calendar.add_component(event)
+    calendar.add_missing_timezones()
+    return calendar.to_ical()

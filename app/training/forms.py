@@ -1,0 +1,85 @@
+"""Forms of the training domain."""
+
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateTimeLocalField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from app.training.models import SessionMode
+from app.training.pdf import STOCKHOLM
+
+MODES = [
+    SelectChoice(SessionMode.ON_SITE, _l("På plats")),
+    SelectChoice(SessionMode.VIDEO, _l("Videorum")),
+    SelectChoice(SessionMode.WEB, _l("Webbmöte")),
+]
+
+
+class SessionForm(FlaskForm):
+    """Create or edit a session; times are Swedish local time."""
+
+    title = StringField(
+        _l("Rubrik"), validators=[DataRequired(_l("Skriv en rubrik.")), Length(max=200)]
+    )
+    starts_at = DateTimeLocalField(
+        _l("Börjar"),
+        format="%Y-%m-%dT%H:%M",
+        validators=[DataRequired(_l("Ange när tillfället börjar (datum och tid)."))],
+    )
+    ends_at = DateTimeLocalField(
+        _l("Slutar"),
+        format="%Y-%m-%dT%H:%M",
+        validators=[DataRequired(_l("Ange när tillfället slutar (datum och tid)."))],
+    )
+    mode = SelectField(_l("Form"), choices=MODES)
+    place = StringField(
+        _l("Plats eller möteslänk"),
+        validators=[
+            DataRequired(_l("Skriv var tillfället hålls eller länken till mötet.")),
+            Length(max=500),
+        ],
+    )
+    capacity = IntegerField(
+        _l("Antal platser"),
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=10000, message=_l("Ange ett antal från 1.")),
+        ],
+    )
+    notes = TextAreaField(
+        _l("Anteckningar till deltagarna"), validators=[Optional(), Length(max=2000)]
+    )
+
+    def local(self, field) -> datetime:
+        """A field's naive local time as an aware Stockholm time."""
+        return field.data.replace(tzinfo=STOCKHOLM)
+
+    def validate_with_times(self, now: datetime, is_new: bool) -> bool:
+        """Field checks plus: the end after the start, and a new session not in the past."""
+        if not self.validate_on_submit():
+            return False
+        if self.local(self.ends_at) <= self.local(self.starts_at):
+            self.ends_at.errors.append(_l("Slutet måste vara efter starten."))
+            return False
+        if is_new and self.local(self.starts_at) <= now:
+            self.starts_at.errors.append(_l("Starttiden har redan passerat."))
+            return False
+        return True
+
+
+class CheckInForm(FlaskForm):
+    """The check-in code shown by the agent."""
+
+    code = StringField(
+        _l("Incheckningskod"),
+        validators=[DataRequired(_l("Skriv koden som mötesagenten visar.")), Length(max=20)],
+    )
