@@ -24,9 +24,9 @@ def certify_agent(agent) -> None:
 
 def details(start_in=timedelta(days=2), minutes=90, capacity=None, **extra) -> SessionDetails:
     start = datetime.now(UTC) + start_in
-    values = dict(title="Resfria möten i vardagen", starts_at=start,
-                  ends_at=start + timedelta(minutes=minutes), place="Videorummet, Stadshuset",
-                  mode="video", capacity=capacity, notes="")  # fmt: skip
+    values = {"title": "Resfria möten i vardagen", "starts_at": start,
+                  "ends_at": start + timedelta(minutes=minutes), "place": "Videorummet, Stadshuset",
+                  "mode": "video", "capacity": capacity, "notes": ""}  # fmt: skip
     values.update(extra)
     return SessionDetails(**values)
 
