@@ -6,7 +6,8 @@ import unicodedata
 from datetime import timedelta
 
 from app.auth.models import Role, User, hash_password, utcnow
-from app.certificates.services import issue_certificate
+from app.certificates.codes import new_code
+from app.certificates.models import Certificate
 from app.courses.models import CompletionMethod, Course, CourseCompletion
 from app.extensions import db
 from app.municipalities.models import Municipality
@@ -76,8 +77,9 @@ def seed_demo() -> int:
             people.append(
                 _person(names, demo_email("agent", municipality, number), Role.AGENT, municipality)
             )
-        for number in range(1, EMPLOYEES_EACH + 1):
-            email = demo_email("medarbetare", municipality, number)
+        for number in range(1, max(EMPLOYEES_EACH, municipality.staff_target) + 1):
+            word = "medarbetare" if number <= EMPLOYEES_EACH else "personal"
+            email = demo_email(word, municipality, number)
             people.append(_person(names, email, Role.EMPLOYEE, municipality))
     for person in people:
         person.password_hash = password_hash
@@ -89,11 +91,14 @@ def seed_demo() -> int:
 
 
 def _seed_progress(people: list[User]) -> None:
-    """Some finished training, so coverage and certificates have something to show.
+    """The cascade as the programme describes it, so coverage and certificates have data.
 
-    In every municipality agent2 is certified (both parts and the follow-up meeting), and
-    medarbetare2–4 have the end-user certificate: one online, two at agent2's session.
-    agent1 and medarbetare1 stay untouched, for trying the courses from the start.
+    Most agents are certified after one of three follow-up meetings; the last agent of each
+    larger municipality is still in progress. Each certified agent held end-user sessions over
+    the past months; staff were trained at those sessions or online, toward about 1,800 in all,
+    with every municipality at its own pace. In every municipality `agent1` and `medarbetare1`
+    stay untouched for trying the courses, `agent2` is certified, and `medarbetare2`–`4` hold
+    the end-user certificate (3 and 4 from agent2's first session).
     Skipped when the courses are not synced yet.
     """
     courses = {c.slug: c for c in db.session.scalars(db.select(Course))}
@@ -101,64 +106,108 @@ def _seed_progress(people: list[User]) -> None:
     if agent_course is None or end_user_course is None:
         log.info("Courses not synced: demo users have no completions")
         return
-    by_email = {person.email: person for person in people}
+    pace = random.Random(1580)  # the same demo on every machine
     now = utcnow()
-    follow_up = TrainingSession(
-        kind=SessionKind.AGENT_FOLLOW_UP,
-        title="Uppföljningsmöte via webben",
-        starts_at=now - timedelta(days=60, hours=2),
-        ends_at=now - timedelta(days=60, hours=1),
-        place="Webbmöte",
-    )
-    db.session.add(follow_up)
+    meetings = []
+    for months_ago in (7, 5, 3):
+        start = (now - timedelta(days=30 * months_ago)).replace(
+            hour=9, minute=0, second=0, microsecond=0
+        )
+        meetings.append(TrainingSession(
+            kind=SessionKind.AGENT_FOLLOW_UP, title="Uppföljningsmöte via webben",
+            starts_at=start, ends_at=start + timedelta(hours=1, minutes=30), place="Webbmöte",
+            mode="web",
+        ))  # fmt: skip
+    db.session.add_all(meetings)
     db.session.flush()
-    completions = []
-    for municipality in db.session.scalars(db.select(Municipality)):
-        agent = by_email[demo_email("agent", municipality, 2)]
-        db.session.add(
-            Attendance(session_id=follow_up.id, user_id=agent.id, status=AttendanceStatus.ATTENDED)
-        )
-        completions.append((agent, agent_course, None, now - timedelta(days=60)))
+    by_municipality: dict[int, dict[str, list[User]]] = {}
+    for person in people:
+        if person.municipality_id is not None:
+            by_role = by_municipality.setdefault(person.municipality_id, {})
+            by_role.setdefault(person.role, []).append(person)
+    completions: list[tuple[User, Course, TrainingSession | None, object]] = []
+    for municipality_id, by_role in by_municipality.items():
+        agents = sorted(by_role.get(Role.AGENT, []), key=lambda u: _number(u.email))
+        staff = sorted(by_role.get(Role.EMPLOYEE, []), key=lambda u: _number(u.email))
+        certified = [a for a in agents[1:] if not (len(agents) > 4 and a is agents[-1])]
+        for agent in certified:
+            meeting = meetings[_number(agent.email) % len(meetings)]
+            attended = AttendanceStatus.ATTENDED
+            db.session.add(Attendance(session_id=meeting.id, user_id=agent.id, status=attended,
+                                      marked_at=meeting.ends_at))  # fmt: skip
+            completions.append((agent, agent_course, None, meeting.ends_at))
+        # medarbetare1 untouched, 2–4 as documented, the rest at this municipality's own pace.
+        share = pace.uniform(0.25, 0.85)
+        rest = staff[4:]
+        trained = rest[: round(len(rest) * share)]
+        online = {id(u) for u in trained[: len(trained) * 2 // 5]} | {id(staff[1])}
+        via_session = [u for u in [*staff[2:4], *trained] if id(u) not in online]
+        sessions = _hold_sessions(certified, municipality_id, via_session, now, pace)
+        for user, session in sessions:
+            completions.append(
+                (user, end_user_course, session, session.ends_at + timedelta(days=2))
+            )
+        for user in [staff[1], *(u for u in trained if id(u) in online)]:
+            completions.append(
+                (user, end_user_course, None, now - timedelta(days=pace.randint(3, 150)))
+            )
+    _record_completions(completions)
+
+
+def _number(email: str) -> int:
+    digits = "".join(ch for ch in email.split(".")[0] if ch.isdigit())
+    return int(digits) if digits else 0
+
+
+def _hold_sessions(agents, municipality_id, attendees, now, pace):
+    """Spread the attendees over past sessions of the certified agents (12 a session)."""
+    if not agents:
+        return []
+    pairs = []
+    for index, chunk_start in enumerate(range(0, len(attendees), 12)):
+        agent = agents[index % len(agents)]
+        days_ago = 14 + 10 * (len(attendees) // 12 - chunk_start // 12) + pace.randint(0, 6)
+        start = (now - timedelta(days=days_ago)).replace(hour=13, minute=0, second=0, microsecond=0)
         session = TrainingSession(
-            kind=SessionKind.END_USER,
-            title="Resfria möten i vardagen",
-            agent_id=agent.id,
-            municipality_id=municipality.id,
-            starts_at=now - timedelta(days=20, hours=2),
-            ends_at=now - timedelta(days=20, minutes=30),
-            place="Kommunhuset, videorummet",
-            capacity=12,
-        )
+            kind=SessionKind.END_USER, title="Resfria möten i vardagen", agent_id=agent.id,
+            municipality_id=municipality_id, starts_at=start, ends_at=start + timedelta(minutes=90),
+            place="Kommunhuset, videorummet", mode="video", capacity=15,
+            check_in_code=None, created_by_id=agent.id,
+        )  # fmt: skip
+        group = attendees[chunk_start : chunk_start + 12]
+        session.registered_count = len(group) + 1
         db.session.add(session)
         db.session.flush()
-        for number in (2, 3, 4):
-            employee = by_email[demo_email("medarbetare", municipality, number)]
-            via = session if number > 2 else None
-            if via:
-                db.session.add(
-                    Attendance(
-                        session_id=via.id,
-                        user_id=employee.id,
-                        status=AttendanceStatus.ATTENDED,
-                        marked_by_id=agent.id,
-                        marked_at=via.ends_at,
-                    )
-                )
-            completions.append((employee, end_user_course, via, now - timedelta(days=20 - number)))
+        for person in group:
+            db.session.add(Attendance(session_id=session.id, user_id=person.id,
+                                      status=AttendanceStatus.ATTENDED, marked_by_id=agent.id,
+                                      marked_at=session.ends_at))  # fmt: skip
+            pairs.append((person, session))
+        no_show = attendees[0]  # someone registered and did not come
+        if no_show not in group:
+            db.session.add(Attendance(session_id=session.id, user_id=no_show.id,
+                                      status=AttendanceStatus.NO_SHOW, marked_by_id=agent.id,
+                                      marked_at=session.ends_at))  # fmt: skip
+        else:
+            session.registered_count -= 1
+    return pairs
+
+
+def _record_completions(completions) -> None:
+    """Completions and their certificates, written in bulk (demo data skips the quizzes)."""
     for user, course, session, when in completions:
-        db.session.add(
-            CourseCompletion(
-                user_id=user.id,
-                course_id=course.id,
-                method=CompletionMethod.SESSION if session else CompletionMethod.ONLINE,
-                session_id=session.id if session else None,
-                course_version=course.version,
-                completed_at=when,
-            )
-        )
+        db.session.add(CourseCompletion(
+            user_id=user.id, course_id=course.id, course_version=course.version,
+            method=CompletionMethod.SESSION if session else CompletionMethod.ONLINE,
+            session_id=session.id if session else None, completed_at=when,
+        ))  # fmt: skip
+        db.session.add(Certificate(
+            code=new_code(), user_id=user.id, course_id=course.id, course_title=course.title,
+            course_version=course.version, holder_name=user.name,
+            municipality_id=user.municipality_id, trainer_id=session.agent_id if session else None,
+            session_id=session.id if session else None, issued_at=when,
+        ))  # fmt: skip
     db.session.commit()
-    for user, course, _, _ in completions:
-        issue_certificate(user, course)
 
 
 def _person(names: random.Random, email: str, role: Role, municipality: Municipality) -> User:

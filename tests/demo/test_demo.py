@@ -46,17 +46,56 @@ def test_demo_seed_refuses_a_database_with_users_unless_if_empty(runner, create_
     assert db.session.scalar(db.select(db.func.count(User.id))) == 1
 
 
-def test_demo_seed_after_course_sync_has_certified_agents_and_certificates(runner, synced_courses):
+def test_demo_seed_after_course_sync_shows_the_cascade(runner, synced_courses):
     from app.certificates.models import Certificate
-    from app.courses.models import CourseCompletion
+    from app.courses.models import Course, CourseCompletion
+    from app.training.models import Attendance, TrainingSession
 
     assert runner.invoke(args=["demo", "seed"]).exit_code == 0
-    completions = db.session.scalars(db.select(CourseCompletion)).all()
-    assert len(completions) == 15 * 4
-    assert sum(c.method == "session" for c in completions) == 15 * 2
-    certificates = db.session.scalars(db.select(Certificate)).all()
-    assert len(certificates) == 15 * 4
-    trained_by = {c.trainer.email for c in certificates if c.trainer}
-    assert "agent2.falun@demo.se" in trained_by
-    untouched = db.session.scalar(db.select(User).filter_by(email="agent1.falun@demo.se"))
-    assert not any(c.user_id == untouched.id for c in completions)
+    completions = db.session.execute(
+        db.select(Course.audience, CourseCompletion.method, db.func.count(CourseCompletion.id))
+        .join(Course)
+        .group_by(Course.audience, CourseCompletion.method)
+    ).all()
+    counts = {(audience, method): n for audience, method, n in completions}
+    agents = db.session.scalar(db.select(db.func.count(User.id)).where(User.role == Role.AGENT))
+    certified = counts[("agent", "online")]
+    assert 0.75 * agents <= certified < agents, "most agents certified, a few in progress"
+    trained = counts[("employee", "online")] + counts[("employee", "session")]
+    assert (
+        500 <= trained <= 1800 and counts[("employee", "session")] > counts[("employee", "online")]
+    )
+    assert db.session.scalar(db.select(db.func.count(Certificate.id))) == certified + trained
+    assert db.session.scalar(db.select(db.func.count(TrainingSession.id))) > 30
+    assert (
+        db.session.scalar(
+            db.select(db.func.count(Attendance.id)).where(Attendance.status == "no_show")
+        )
+        > 0
+    )
+    rates = [
+        trained_here / municipality.staff_target
+        for municipality, trained_here in db.session.execute(
+            db.select(Municipality, db.func.count(CourseCompletion.id))
+            .join(User, User.municipality_id == Municipality.id)
+            .join(CourseCompletion, CourseCompletion.user_id == User.id)
+            .join(Course)
+            .where(Course.audience == "employee")
+            .group_by(Municipality.id)
+        )
+    ]
+    assert max(rates) - min(rates) > 0.3, "some municipalities ahead, some behind"
+    by_email = {
+        u.email: u
+        for u in db.session.scalars(db.select(User).where(User.email.like("%.falun@demo.se")))
+    }
+    holders = set(db.session.scalars(db.select(Certificate.user_id)))
+    assert by_email["agent1.falun@demo.se"].id not in holders
+    assert by_email["medarbetare1.falun@demo.se"].id not in holders
+    assert {by_email[f"medarbetare{n}.falun@demo.se"].id for n in (2, 3, 4)} <= holders
+    trainer = db.session.scalar(
+        db.select(Certificate.trainer_id).where(
+            Certificate.user_id == by_email["medarbetare3.falun@demo.se"].id
+        )
+    )
+    assert trainer == by_email["agent2.falun@demo.se"].id
