@@ -8,10 +8,19 @@ from datetime import timedelta
 from app.auth.models import Role, User, hash_password, utcnow
 from app.certificates.codes import new_code
 from app.certificates.models import Certificate
-from app.courses.models import CompletionMethod, Course, CourseCompletion
+from app.courses.models import (
+    CompletionMethod,
+    Course,
+    CourseCompletion,
+    Lesson,
+    LessonView,
+    Module,
+    ModuleCompletion,
+)
 from app.extensions import db
 from app.municipalities.models import Municipality
 from app.municipalities.services import seed_municipalities
+from app.quizzes.models import AttemptState, Quiz, QuizAttempt
 from app.training.models import Attendance, AttendanceStatus, SessionKind, TrainingSession
 
 log = logging.getLogger(__name__)
@@ -129,7 +138,9 @@ def _seed_progress(people: list[User]) -> None:
     for municipality_id, by_role in by_municipality.items():
         agents = sorted(by_role.get(Role.AGENT, []), key=lambda u: _number(u.email))
         staff = sorted(by_role.get(Role.EMPLOYEE, []), key=lambda u: _number(u.email))
-        certified = [a for a in agents[1:] if not (len(agents) > 4 and a is agents[-1])]
+        # agent1 untouched; in larger municipalities agent3 has done both parts and awaits the
+        # follow-up meeting (see _seed_waiting_agents).
+        certified = [a for a in agents[1:] if not (len(agents) > 4 and a is agents[2])]
         for agent in certified:
             meeting = meetings[_number(agent.email) % len(meetings)]
             attended = AttendanceStatus.ATTENDED
@@ -152,6 +163,55 @@ def _seed_progress(people: list[User]) -> None:
                 (user, end_user_course, None, now - timedelta(days=pace.randint(3, 150)))
             )
     _record_completions(completions)
+    _seed_waiting_agents(people, agent_course, now)
+
+
+def _seed_waiting_agents(people: list[User], agent_course: Course, now) -> None:
+    """agent3 of each larger municipality: both parts done (lessons read, quizzes passed), and
+    a follow-up meeting on the web going on right now, so the last step can be tried."""
+    waiting = [p for p in people if p.email.startswith("agent3.") and p.role == Role.AGENT]
+    lessons = db.session.scalars(
+        db.select(Lesson).join(Module).where(Module.course_id == agent_course.id)
+    ).all()
+    quizzes = db.session.scalars(
+        db.select(Quiz).join(Module).where(Module.course_id == agent_course.id)
+    ).all()
+    keys = {
+        quiz.id: [
+            [q.id, [o.id for o in q.options if o.retired_at is None]]
+            for q in quiz.questions
+            if q.retired_at is None
+        ]
+        for quiz in quizzes
+    }
+    for agent in waiting:
+        if (
+            sum(
+                1
+                for p in people
+                if p.municipality_id == agent.municipality_id and p.role == Role.AGENT
+            )
+            <= 4
+        ):
+            continue
+        for lesson in lessons:
+            db.session.add(LessonView(user_id=agent.id, lesson_id=lesson.id))
+        for quiz in quizzes:
+            questions = keys[quiz.id][: quiz.draw or None]
+            db.session.add(QuizAttempt(
+                user_id=agent.id, quiz_id=quiz.id, number=1, state=AttemptState.SUBMITTED,
+                questions=questions, answers={}, results={str(q): True for q, _ in questions},
+                score=100, passed=True, submitted_at=now - timedelta(days=3),
+            ))  # fmt: skip
+        for module_id in {lesson.module_id for lesson in lessons}:
+            db.session.add(ModuleCompletion(user_id=agent.id, module_id=module_id))
+    start = now - timedelta(minutes=15)
+    db.session.add(TrainingSession(
+        kind=SessionKind.AGENT_FOLLOW_UP, title="Uppföljningsmöte via webben (pågår nu)",
+        starts_at=start, ends_at=start + timedelta(hours=3), place="Webbmöte", mode="web",
+        check_in_code="RESA24",
+    ))  # fmt: skip
+    db.session.commit()
 
 
 def _number(email: str) -> int:
