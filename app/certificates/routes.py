@@ -1,6 +1,5 @@
 """Certificates: a learner's own, the coordinator's list and print pack, public verification."""
 
-import io
 import tempfile
 from datetime import datetime
 
@@ -11,7 +10,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import gettext as _
@@ -24,17 +22,11 @@ from app.certificates.forms import CertificateFilterForm, RevokeForm, VerifyForm
 from app.certificates.pdf import certificate_pdf, swedish_date, write_pages
 from app.core.access import roles_required
 from app.core.exports import csv_bytes
+from app.core.responses import attachment
 from app.extensions import limiter
 
 bp = Blueprint("certificates", __name__)
 VERIFY_LIMIT = "30 per minute"
-
-
-def _download(data, filename: str, mimetype: str):
-    """Send a file as an attachment that no cache keeps."""
-    response = send_file(data, mimetype=mimetype, as_attachment=True, download_name=filename)
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 def _visible_or_404(certificate_id: int):
@@ -68,7 +60,7 @@ def download(certificate_id: int):
         certificate.trainer.name if certificate.trainer else None,
     )
     data = certificate_pdf(queries.page_of(page))
-    return _download(io.BytesIO(data), f"intyg-{certificate.code}.pdf", "application/pdf")
+    return attachment(data, f"intyg-{certificate.code}.pdf", "application/pdf")
 
 
 def _filters_from_request():
@@ -124,7 +116,7 @@ def print_pack():
     write_pages(pages, output, title="Intyg – utskriftspaket")
     output.seek(0)
     stamp = datetime.now().strftime("%Y-%m-%d")
-    return _download(output, f"intyg-utskriftspaket-{stamp}.pdf", "application/pdf")
+    return attachment(output, f"intyg-utskriftspaket-{stamp}.pdf", "application/pdf")
 
 
 @bp.get("/certificates/list.csv")
@@ -152,7 +144,7 @@ def export_csv():
         for row in queries.stream_rows(current_user, filters)
     )
     stamp = datetime.now().strftime("%Y-%m-%d")
-    return _download(io.BytesIO(csv_bytes(header, rows)), f"intyg-{stamp}.csv", "text/csv")
+    return attachment(csv_bytes(header, rows), f"intyg-{stamp}.csv", "text/csv")
 
 
 @bp.route("/certificates/<int(max=2147483647):certificate_id>/revoke", methods=["GET", "POST"])

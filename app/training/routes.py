@@ -1,6 +1,5 @@
 """Training sessions: list, create, edit, cancel, register, attendance, check-in, kit, reach."""
 
-import io
 from types import SimpleNamespace
 from urllib.parse import urlsplit
 
@@ -12,7 +11,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import gettext as _
@@ -21,6 +19,7 @@ from flask_login import current_user, login_required
 from app.auth.models import Role, User, utcnow
 from app.certificates.qr import qr_svg_path
 from app.core.access import roles_required
+from app.core.responses import attachment
 from app.extensions import db
 from app.training import queries, services
 from app.training.calendar import session_ics
@@ -50,14 +49,6 @@ def _managed_or_404(session_id: int):
     if not queries.can_manage(current_user, session):
         abort(404)
     return session
-
-
-def _download(data: bytes, filename: str, mimetype: str):
-    response = send_file(
-        io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=filename
-    )
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 def _check_in_url(session) -> str:
@@ -284,7 +275,7 @@ def calendar_file(session_id: int):
     session = _visible_or_404(session_id)
     url = url_for(".detail", session_id=session.id, _external=True)
     data = session_ics(session, url, urlsplit(request.host_url).hostname or "localhost")
-    return _download(data, f"utbildningstillfalle-{session.id}.ics", "text/calendar")
+    return attachment(data, f"utbildningstillfalle-{session.id}.ics", "text/calendar")
 
 
 @bp.get(f"/sessions/{ID}/attendance-sheet.pdf")
@@ -295,7 +286,7 @@ def attendance_sheet(session_id: int):
     names = [a.user.name for a in queries.participants(session)]
     agent_name = session.agent.name if session.agent else _("Programkontoret")
     data = attendance_sheet_pdf(session, agent_name, names, _check_in_url(session))
-    return _download(data, f"narvarolista-{session.id}.pdf", "application/pdf")
+    return attachment(data, f"narvarolista-{session.id}.pdf", "application/pdf")
 
 
 @bp.route("/checkin", methods=["GET", "POST"])
@@ -355,6 +346,6 @@ def kit_pdf(slug: str):
         abort(403)
     documents = {d.slug: d for d in kit_documents(current_app.config["COURSES_DIR"])}
     document = documents.get(slug) or abort(404)
-    return _download(
+    return attachment(
         kit_document_pdf(document.title, document.html), f"{slug}.pdf", "application/pdf"
     )
