@@ -19,7 +19,8 @@ QUIZ_KEYS = {"title", "pass_mark", "questions"}, {"description", "max_attempts",
 FRONT_MATTER_KEYS = {"title"}, {"description"}
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 NUMBER_PREFIX = re.compile(r"^\d+-")
-LINK = re.compile(r"\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+LINK = re.compile(r"(!?)\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+IMAGE_TYPES = {".svg", ".png", ".jpg", ".jpeg", ".webp"}
 RESERVED_LESSON_SLUGS = {"quiz"}  # /courses/<course>/<module>/quiz is the quiz page
 QUESTION_ID = re.compile(r"^[A-Za-z0-9_-]{1,50}$")
 
@@ -237,7 +238,7 @@ def _read_lesson(path: Path, position: int, errors: list[ContentError]) -> Lesso
         title = check.text(meta, "title")
         body, body_line = "".join(lines[end + 1 :]), end + 2
     if title is None:
-        heading = re.search(r"^# +(.+?)\s*#*\s*$", body, re.MULTILINE)
+        heading = re.search(r"^# +(.+?)[ \t]*#*[ \t]*$", body, re.MULTILINE)
         if heading is None:
             check.error(1, "the lesson has no title: add 'title:' front matter or a '# ' heading")
             return None
@@ -341,23 +342,41 @@ def _render_lessons(courses: list[CourseSpec], root: Path, errors: list[ContentE
     for course in courses:
         for module in course.modules:
             for lesson in module.lessons:
-                source = _resolve_links(lesson, urls, Checker(lesson.path, errors))
+                source = _resolve_links(
+                    lesson, urls, Checker(lesson.path, errors), root / course.slug, course.slug
+                )
                 lesson.html = render_markdown(source)
 
 
-def _resolve_links(lesson: LessonSpec, urls: dict[Path, str], check: Checker) -> str:
-    """Replace relative links to lesson files by lesson URLs; report those that lead nowhere."""
+def file_url(course: str, relative: str) -> str:
+    """The site path of an image in a course folder."""
+    return f"/courses/{course}/files/{relative}"
+
+
+def _resolve_links(
+    lesson: LessonSpec, urls: dict[Path, str], check: Checker, course_root: Path, course: str
+) -> str:
+    """Point relative links at lesson URLs and images at course files; report what leads nowhere."""
 
     def replace(match: re.Match) -> str:
-        target = match.group(1)
+        is_image, alt, target = match.group(1) == "!", match.group(2), match.group(3)
         if re.match(r"^[a-z][a-z0-9+.-]*:", target, re.I) or target.startswith(("/", "#")):
             return match.group(0)
         path_part, _, anchor = target.partition("#")
         line = lesson.body_line + lesson.source.count("\n", 0, match.start())
+        resolved = (lesson.path.parent / posixpath.normpath(path_part)).resolve()
+        if is_image:
+            if not alt.strip():
+                check.error(line, f"image '{target}' needs alt text: ![what it shows]({target})")
+            inside = resolved.is_relative_to(course_root.resolve())
+            if resolved.suffix.lower() not in IMAGE_TYPES or not inside or not resolved.is_file():
+                check.error(line, f"broken image '{target}': no such image in the course folder")
+                return match.group(0)
+            url = file_url(course, resolved.relative_to(course_root.resolve()).as_posix())
+            return match.group(0).replace(target, url, 1)
         if not path_part.endswith(".md"):
             check.error(line, f"link '{target}': only links to lessons (.md) may be relative")
             return match.group(0)
-        resolved = (lesson.path.parent / posixpath.normpath(path_part)).resolve()
         url = urls.get(resolved)
         if url is None:
             check.error(line, f"broken lesson link '{target}': no such lesson")

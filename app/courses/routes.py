@@ -1,10 +1,13 @@
 """Course catalogue, course page and lesson page."""
 
-from flask import Blueprint, abort, render_template
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, render_template, send_from_directory
 from flask_login import current_user, login_required
 
 from app.courses import queries
 from app.courses.completion import module_progress
+from app.courses.loader import IMAGE_TYPES
 from app.courses.services import record_lesson_view
 
 bp = Blueprint("courses", __name__, url_prefix="/courses")
@@ -40,6 +43,16 @@ def course(slug: str):
         completion=completion,
         next_step=queries.next_step(outline, progress),
     )
+
+
+@bp.get("/<slug>/files/<path:filename>")
+@login_required
+def course_file(slug: str, filename: str):
+    """An image of a course (diagrams in lessons), if the user's role may take the course."""
+    course = queries.get_course_for(current_user, slug) or abort(404)
+    if Path(filename).suffix.lower() not in IMAGE_TYPES:
+        abort(404)
+    return send_from_directory(Path(current_app.config["COURSES_DIR"]) / course.slug, filename)
 
 
 @bp.get("/<slug>/<module_slug>/<lesson_slug>")

@@ -148,6 +148,18 @@ INVALID = [
         "prov/course.yml", 4, "the course has no modules", id="empty-module-list",
     ),
     pytest.param(
+        {"prov/1-grund/02-andra.md": "# Andra\n\n![](bild.svg)\n", "prov/1-grund/bild.svg": "<svg/>"},
+        "prov/1-grund/02-andra.md", 3, "needs alt text", id="image-without-alt",
+    ),
+    pytest.param(
+        {"prov/1-grund/02-andra.md": "# Andra\n\n![Flödet](saknas.svg)\n"},
+        "prov/1-grund/02-andra.md", 3, "broken image 'saknas.svg'", id="missing-image",
+    ),
+    pytest.param(
+        {"prov/1-grund/02-andra.md": "# Andra\n\n![Lösenord](../../../etc.svg)\n"},
+        "prov/1-grund/02-andra.md", 3, "broken image", id="image-outside-the-course",
+    ),
+    pytest.param(
         {"prov/1-grund/02-andra.md": "Ingen rubrik alls.\n"},
         "prov/1-grund/02-andra.md", 1, "no title", id="lesson-without-title",
     ),
@@ -234,3 +246,17 @@ def test_copy_of_real_tree_with_one_broken_file_fails(tmp_path):
     quiz.write_text(quiz.read_text(encoding="utf-8").replace("pass_mark: 80", "pass_mark: 101"))
     _, errors = load_courses(tmp_path / "courses")
     assert len(errors) == 1 and "pass_mark" in str(errors[0])
+
+
+def test_images_resolve_to_course_file_urls(tmp_path):
+    files = {
+        "prov/1-grund/02-andra.md": "# Andra\n\n![Samtalet går från videorummet till datorn](img/flode.svg)\n",
+        "prov/1-grund/img/flode.svg": '<svg xmlns="http://www.w3.org/2000/svg"/>',
+    }
+    courses, errors = load_courses(write_course(tmp_path, files))
+    assert errors == []
+    html = courses[0].modules[0].lessons[1].html
+    assert (
+        '<img alt="Samtalet går från videorummet till datorn" src="/courses/prov/files/1-grund/img/flode.svg">'
+        in html
+    )

@@ -148,3 +148,21 @@ def test_pages_run_a_fixed_number_of_queries(client, auth, create_user, synced_c
         create_user(role=Role.AGENT)
     assert counts() == small
     assert max(small) <= 8
+
+
+def test_course_images_are_served_to_those_who_may_take_the_course(
+    client, auth, create_user, app, tmp_path
+):
+    root = write_course(tmp_path, {
+        "prov/1-grund/02-andra.md": "# Andra\n\n![Flödet i ett samtal](flode.svg)\n",
+        "prov/1-grund/flode.svg": '<svg xmlns="http://www.w3.org/2000/svg"><title>Flöde</title></svg>',
+    })  # fmt: skip
+    sync_courses(root)
+    app.config["COURSES_DIR"] = str(root)
+    assert client.get("/courses/prov/files/1-grund/flode.svg").status_code == 302  # log in first
+    auth.login_as(create_user(role=Role.EMPLOYEE))
+    response = client.get("/courses/prov/files/1-grund/flode.svg")
+    assert response.status_code == 200 and response.mimetype == "image/svg+xml"
+    response.close()
+    for missing in ("1-grund/02-andra.md", "1-grund/../../etc/passwd", "1-grund/saknas.svg"):
+        assert client.get(f"/courses/prov/files/{missing}").status_code == 404
