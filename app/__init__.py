@@ -81,6 +81,7 @@ def init_blueprints(app: Flask) -> None:
     from app.courses.routes import bp as courses_bp
     from app.municipalities.routes import bp as municipalities_bp
     from app.quizzes.routes import bp as quizzes_bp
+    from app.reports.routes import bp as reports_bp
     from app.training.routes import bp as training_bp
 
     for blueprint in (
@@ -92,6 +93,7 @@ def init_blueprints(app: Flask) -> None:
         certificates_bp,
         api_bp,
         training_bp,
+        reports_bp,
     ):
         app.register_blueprint(blueprint)
     errors.init_app(app)

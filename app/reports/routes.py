@@ -1,0 +1,106 @@
+"""Coverage dashboards and exports: the admin's overview of all 15, a coordinator's own."""
+
+from flask import Blueprint, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.auth.models import Role
+from app.core.access import get_municipality_or_404, roles_required
+from app.core.exports import csv_bytes, xlsx_bytes
+from app.core.responses import attachment
+from app.reports import queries
+
+bp = Blueprint("reports", __name__, url_prefix="/reports")
+SORTS = {
+    "name": lambda row: row.name,
+    "coverage": lambda row: row.coverage,
+    "trained": lambda row: row.staff_trained,
+    "agents": lambda row: row.agent_coverage,
+    "sessions": lambda row: row.sessions_held,
+}
+
+
+@bp.get("/")
+@roles_required(Role.COORDINATOR, Role.ADMIN)
+def overview():
+    """All 15 municipalities (admins); coordinators go to their own."""
+    if current_user.role == Role.COORDINATOR:
+        return redirect(url_for(".municipality", code=current_user.municipality.code))
+    rows = queries.coverage_by_municipality()
+    sort = request.args.get("sort", "name")
+    descending = request.args.get("order", "asc" if sort == "name" else "desc") == "desc"
+    rows.sort(key=SORTS.get(sort, SORTS["name"]), reverse=descending)
+    behind = [row for row in rows if row.coverage < 0.5]
+    return render_template(
+        "reports/overview.html",
+        rows=rows,
+        total=queries.totals(rows),
+        months=queries.by_month(),
+        sort=sort,
+        descending=descending,
+        behind=behind,
+    )
+
+
+@bp.get("/<code>")
+@roles_required(Role.COORDINATOR, Role.ADMIN)
+def municipality(code: str):
+    """One municipality: coverage, agents (and who is behind), the trend by month."""
+    place = get_municipality_or_404(code)
+    row = next(r for r in queries.coverage_by_municipality() if r.code == place.code)
+    agents = queries.agents_of(place)
+    return render_template(
+        "reports/municipality.html",
+        municipality=place,
+        row=row,
+        agents=agents,
+        behind=[agent for agent in agents if agent.behind],
+        months=queries.by_month(place),
+    )
+
+
+COVERAGE_HEADER = ["Kod", "Kommun", "Mål, medarbetare", "Utbildade", "Täckning (%)",
+                   "Mål, agenter", "Certifierade agenter", "Tillfällen", "Deltagare",
+                   "Utbildade online", "Utbildade via tillfälle"]  # fmt: skip
+
+
+def _coverage_rows():
+    rows = queries.coverage_by_municipality()
+    return [
+        [r.code, r.name, r.staff_target, r.staff_trained, round(100 * r.coverage, 1),
+         r.agent_target, r.agents_certified, r.sessions_held, r.attendees, r.trained_online,
+         r.trained_via_session]
+        for r in [*rows, queries.totals(rows)]
+    ]  # fmt: skip
+
+
+@bp.get("/coverage.<any(csv, xlsx):kind>")
+@roles_required(Role.ADMIN)
+def coverage_export(kind: str):
+    """The coverage table for Excel (CSV with BOM and `;`, or XLSX)."""
+    rows = _coverage_rows()
+    if kind == "csv":
+        return attachment(csv_bytes(COVERAGE_HEADER, rows), "tackning.csv", "text/csv")
+    data = xlsx_bytes(_("Täckning"), COVERAGE_HEADER, rows)
+    return attachment(data, "tackning.xlsx", XLSX)
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PEOPLE_HEADER = ["Namn", "E-post", "Roll", "Aktiv", "Utbildad", "Hur", "Datum", "Utbildare"]
+
+
+@bp.get("/<code>/people.<any(csv, xlsx):kind>")
+@roles_required(Role.COORDINATOR, Role.ADMIN)
+def people_export(code: str, kind: str):
+    """The municipality's people with their training status, for Excel."""
+    place = get_municipality_or_404(code)
+    rows = [
+        [p.name, p.email, p.role, "ja" if p.active else "nej", "ja" if p.completed_at else "nej",
+         {"online": "online", "session": "via tillfälle"}.get(p.method or "", ""),
+         p.completed_at.date().isoformat() if p.completed_at else "", p.trainer or ""]
+        for p in queries.people_status(place)
+    ]  # fmt: skip
+    name = f"personal-{place.code}"
+    if kind == "csv":
+        return attachment(csv_bytes(PEOPLE_HEADER, rows), f"{name}.csv", "text/csv")
+    return attachment(xlsx_bytes(place.name, PEOPLE_HEADER, rows), f"{name}.xlsx", XLSX)
