@@ -10,7 +10,6 @@ from openpyxl import load_workbook
 from app.auth.models import Role
 from app.courses.models import Course, CourseCompletion
 from app.extensions import db
-from app.municipalities.models import Municipality
 from app.reports import queries
 from app.training.models import AttendanceStatus
 from app.training.services import create_session, mark_attendance, register
