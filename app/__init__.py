@@ -73,6 +73,7 @@ def init_extensions(app: Flask) -> None:
 
 def init_blueprints(app: Flask) -> None:
     """Register each domain's blueprint, the error pages and the security headers."""
+    from app.api.account import bp as account_bp
     from app.api.routes import bp as api_bp
     from app.auth.routes import bp as auth_bp
     from app.certificates.routes import bp as certificates_bp
@@ -94,6 +95,7 @@ def init_blueprints(app: Flask) -> None:
         api_bp,
         training_bp,
         reports_bp,
+        account_bp,
     ):
         app.register_blueprint(blueprint)
     errors.init_app(app)

@@ -1,5 +1,6 @@
 """Every model module, imported once so that metadata and migrations see all tables."""
 
+from app.api import tokens as token_models
 from app.auth import models as auth_models
 from app.certificates import models as certificate_models
 from app.courses import models as course_models
@@ -14,4 +15,5 @@ __all__ = [
     "municipality_models",
     "quiz_models",
     "training_models",
+    "token_models",
 ]

@@ -16,7 +16,11 @@ from app.extensions import db
 from app.municipalities.models import Municipality
 from app.municipalities.services import seed_municipalities
 
-pytest_plugins = ["tests.quizzes.fixtures", "tests.training.fixtures"]  # used beyond their folders
+pytest_plugins = [
+    "tests.quizzes.fixtures",
+    "tests.training.fixtures",
+    "tests.reports.fixtures",
+]  # used beyond their folders
 
 ROOT = Path(__file__).resolve().parent.parent
 COURSES_DIR = ROOT / "courses"

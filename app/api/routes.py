@@ -1,11 +1,19 @@
-"""JSON API under /api/v1 (DESIGN §6); errors are JSON with a message."""
+"""JSON API under /api/v1 (DESIGN §6): session cookie or `Authorization: Bearer <token>`."""
 
-from flask import Blueprint, jsonify
+from functools import wraps
+
+from flask import Blueprint, abort, jsonify
+from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
+from app.api.openapi import OPENAPI
+from app.api.tokens import user_for_token
+from app.auth.models import Role
 from app.certificates import queries as certificate_queries
 from app.certificates.codes import normalise_code
-from app.extensions import csrf, limiter
+from app.core.access import get_municipality_or_404
+from app.extensions import csrf, limiter, login_manager
+from app.reports import queries as report_queries
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -15,6 +23,63 @@ csrf.exempt(bp)
 def json_error(error: HTTPException):
     """Every API error as JSON: {"error": status, "message": ...}."""
     return jsonify(error=error.code, message=error.description), error.code
+
+
+def api_roles(*roles: Role):
+    """Like roles_required, but answering 401/403 in JSON instead of redirecting to a login page.
+
+    :raise 401: no session and no valid bearer token.
+    :raise 403: the user's role is not among ``roles``.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                abort(401, description="log in or send Authorization: Bearer <token>")
+            if current_user.role not in roles:
+                abort(403, description="your role may not read this")
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+@bp.get("/openapi.json")
+def openapi():
+    """The OpenAPI 3.1 description of this API."""
+    return jsonify(OPENAPI)
+
+
+@bp.get("/coverage")
+@api_roles(Role.COORDINATOR, Role.ADMIN)
+def coverage():
+    """Coverage of every municipality the caller may see (a coordinator: their own)."""
+    rows = report_queries.coverage_by_municipality()
+    if current_user.role != Role.ADMIN:
+        rows = [row for row in rows if row.code == current_user.municipality.code]
+    return jsonify(
+        municipalities=[row.as_json() for row in rows],
+        totals={
+            k: v
+            for k, v in report_queries.totals(rows).as_json().items()
+            if k not in ("code", "name")
+        },
+    )
+
+
+@bp.get("/municipalities/<code>/coverage")
+@api_roles(Role.COORDINATOR, Role.ADMIN)
+def municipality_coverage(code: str):
+    """One municipality's coverage with its agents and the trend by month (another one is 404)."""
+    place = get_municipality_or_404(code)
+    row = next(r for r in report_queries.coverage_by_municipality() if r.code == place.code)
+    return jsonify(
+        **row.as_json(),
+        agents=[agent.as_json() for agent in report_queries.agents_of(place)],
+        by_month=report_queries.by_month(place),
+    )
 
 
 @bp.get("/certificates/<code>")
@@ -35,3 +100,12 @@ def certificate(code: str):
         issued_at=found.issued_at.isoformat(),
         revoked=found.revoked,
     )
+
+
+@login_manager.request_loader
+def load_user_from_token(req):
+    """Let a bearer token log an API request in (no session is created for it)."""
+    header = req.headers.get("Authorization", "")
+    if header.startswith("Bearer ") and req.path.startswith("/api/"):
+        return user_for_token(header.removeprefix("Bearer ").strip())
+    return None

@@ -2,8 +2,10 @@
 
 import click
 
-from app.auth.models import Role
-from app.auth.services import UserError, create_user
+from app.api.tokens import create_token
+from app.auth.models import Role, User
+from app.auth.services import UserError, create_user, normalise_email
+from app.extensions import db
 
 users_cli = click.Group("users", help="Manage user accounts.")
 
@@ -21,3 +23,16 @@ def create_command(email, name, role, municipality_code, password):
     except UserError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"Created {user.role} {user.email}.")
+
+
+@users_cli.command("token")
+@click.argument("email")
+@click.option("--name", default="CLI", help="What the token is for.")
+def token_command(email: str, name: str):
+    """Print a new API token for the user (shown once; only its hash is kept)."""
+    user = db.session.scalar(db.select(User).filter_by(email=normalise_email(email)))
+    if user is None:
+        raise click.ClickException(f"no user with the email '{email}'")
+    if not user.active:
+        raise click.ClickException(f"{user.email} is deactivated")
+    click.echo(create_token(user, name))

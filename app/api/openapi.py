@@ -1,0 +1,133 @@
+"""The OpenAPI 3.1 description of /api/v1, served at /api/v1/openapi.json."""
+
+# ruff: noqa: E501 - a nested document reads better unwrapped
+
+_ERROR = {"$ref": "#/components/schemas/Error"}
+_COVERAGE_FIELDS = {
+    "code": {"type": ["string", "null"]}, "name": {"type": "string"},
+    "staff_target": {"type": "integer"}, "staff_trained": {"type": "integer"},
+    "coverage": {"type": "number", "description": "staff_trained ÷ staff_target, 0–1"},
+    "agent_target": {"type": "integer"}, "agents_certified": {"type": "integer"},
+    "sessions_held": {"type": "integer"}, "attendees": {"type": "integer"},
+    "trained_online": {"type": "integer"}, "trained_via_session": {"type": "integer"},
+}  # fmt: skip
+
+
+def _errors(*codes: int) -> dict:
+    texts = {401: "Not logged in", 403: "Role not allowed", 404: "Not found (or not yours)",
+             429: "Too many requests"}  # fmt: skip
+    return {
+        str(code): {"description": texts[code], "content": {"application/json": {"schema": _ERROR}}}
+        for code in codes
+    }
+
+
+OPENAPI = {
+    "openapi": "3.1.0",
+    "info": {
+        "title": "Vi möts resfritt – utbildningsplattformens API",
+        "version": "1.0.0",
+        "description": "Coverage of the cascade training per municipality, and certificate "
+        "verification. Authenticate with the session cookie or `Authorization: Bearer <token>` "
+        "(tokens from your profile page or `flask users token EMAIL`). A coordinator sees only "
+        "their own municipality; another one answers 404.",
+    },
+    "servers": [{"url": "/api/v1"}],
+    "components": {
+        "securitySchemes": {
+            "bearer": {"type": "http", "scheme": "bearer"},
+            "session": {"type": "apiKey", "in": "cookie", "name": "session"},
+        },
+        "schemas": {
+            "Error": {
+                "type": "object",
+                "required": ["error", "message"],
+                "properties": {"error": {"type": "integer"}, "message": {"type": "string"}},
+            },
+            "Coverage": {"type": "object", "properties": _COVERAGE_FIELDS},
+            "Agent": {
+                "type": "object",
+                "properties": {
+                    "email": {"type": "string"}, "name": {"type": "string"},
+                    "certified": {"type": "boolean"}, "sessions_held": {"type": "integer"},
+                    "staff_trained": {"type": "integer"},
+                },
+            },  # fmt: skip
+            "Month": {
+                "type": "object",
+                "properties": {
+                    "month": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"},
+                    "trained_online": {"type": "integer"},
+                    "trained_via_session": {"type": "integer"},
+                    "sessions": {"type": "integer"},
+                },
+            },
+            "Verification": {
+                "type": "object",
+                "required": ["valid", "holder", "course", "issued_at", "revoked"],
+                "properties": {
+                    "valid": {"type": "boolean"}, "holder": {"type": ["string", "null"]},
+                    "course": {"type": ["string", "null"]},
+                    "issued_at": {"type": ["string", "null"], "format": "date-time"},
+                    "revoked": {"type": "boolean"},
+                },
+            },  # fmt: skip
+        },
+    },
+    "security": [{"bearer": []}, {"session": []}],
+    "paths": {
+        "/coverage": {
+            "get": {
+                "summary": "Coverage of every municipality the caller may see",
+                "responses": {
+                    "200": {
+                        "description": "Per municipality, and totals",
+                        "content": {"application/json": {"schema": {
+                            "type": "object",
+                            "properties": {
+                                "municipalities": {"type": "array", "items": {"$ref": "#/components/schemas/Coverage"}},
+                                "totals": {"$ref": "#/components/schemas/Coverage"},
+                            },
+                        }}},
+                    },
+                    **_errors(401, 403),
+                },
+            }
+        },
+        "/municipalities/{code}/coverage": {
+            "get": {
+                "summary": "One municipality's coverage, its agents and the trend by month",
+                "parameters": [{"name": "code", "in": "path", "required": True,
+                                "schema": {"type": "string", "pattern": "^[0-9]{4}$"}}],
+                "responses": {
+                    "200": {
+                        "description": "The municipality",
+                        "content": {"application/json": {"schema": {"allOf": [
+                            {"$ref": "#/components/schemas/Coverage"},
+                            {"type": "object", "properties": {
+                                "agents": {"type": "array", "items": {"$ref": "#/components/schemas/Agent"}},
+                                "by_month": {"type": "array", "items": {"$ref": "#/components/schemas/Month"}},
+                            }},
+                        ]}}},
+                    },
+                    **_errors(401, 403, 404),
+                },
+            }
+        },
+        "/certificates/{code}": {
+            "get": {
+                "summary": "Public verification of a certificate (no email)",
+                "security": [],
+                "parameters": [{"name": "code", "in": "path", "required": True,
+                                "schema": {"type": "string"}}],
+                "responses": {
+                    "200": {"description": "Known code",
+                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Verification"}}}},
+                    "404": {"description": "Unknown code",
+                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Verification"}}}},
+                    **_errors(429),
+                },
+            }
+        },
+    },
+}  # fmt: skip
