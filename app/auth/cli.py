@@ -1,4 +1,6 @@
-"""`flask users …`: create users from the command line."""
+"""`flask users …`: create users, import rosters and issue API tokens from the command line."""
+
+from pathlib import Path
 
 import click
 
@@ -6,6 +8,8 @@ from app.api.tokens import create_token
 from app.auth.models import Role, User
 from app.auth.services import UserError, create_user, normalise_email
 from app.extensions import db
+from app.municipalities import roster
+from app.municipalities.models import Municipality
 
 users_cli = click.Group("users", help="Manage user accounts.")
 
@@ -36,3 +40,31 @@ def token_command(email: str, name: str):
     if not user.active:
         raise click.ClickException(f"{user.email} is deactivated")
     click.echo(create_token(user, name))
+
+
+@users_cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--municipality", "code", help="For rows without a municipality column.")
+def import_command(file: Path, code: str | None):
+    """Upsert a staff roster (CSV: email;name;role[;municipality;unit]); report every row."""
+    municipality = None
+    if code:
+        municipality = db.session.scalar(db.select(Municipality).filter_by(code=code))
+        if municipality is None:
+            raise click.ClickException(f"unknown municipality code '{code}'")
+    try:
+        report = roster.preview(file.read_bytes(), municipality, any_municipality=True)
+    except roster.RosterRefused as error:
+        raise click.ClickException(f"{file}: {error}; nothing was imported") from error
+    roster.apply(report)
+    for row in report.rows:
+        reason = f": {row.reason}" if row.reason else ""
+        click.echo(f"row {row.number}: {row.email} {row.status}{reason}")
+    summary = ", ".join(
+        f"{report.count(s)} {s}" for s in ("created", "updated", "unchanged", "rejected")
+    )
+    click.echo(f"Roster imported: {summary}.")
+    if report.count("rejected"):
+        raise click.ClickException(
+            f"{report.count('rejected')} row(s) rejected; the rest were imported"
+        )

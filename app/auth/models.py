@@ -50,6 +50,7 @@ class User(UserMixin, db.Model):
     municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipality.id"), index=True)
     active: Mapped[bool] = mapped_column(default=True)
     locale: Mapped[str] = mapped_column(String(5), default="sv")
+    unit: Mapped[str] = mapped_column(String(200), default="")
     password_hash: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -15,6 +15,8 @@ class Municipality(db.Model):
     code: Mapped[str] = mapped_column(String(4), unique=True)
     name: Mapped[str] = mapped_column(String(100))
     staff_target: Mapped[int | None]
+    # Set by a coordinator: a roster import then no longer replaces it with the roster's size.
+    staff_target_explicit: Mapped[bool] = mapped_column(default=False)
     agent_target: Mapped[int | None]
 
     def __repr__(self) -> str:

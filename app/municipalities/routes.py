@@ -1,10 +1,16 @@
 """Municipality pages: the admin's list of all, and one municipality's people."""
 
-from flask import Blueprint, render_template
+import base64
 
-from app.auth.models import Role
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.auth.models import Role, User
 from app.core.access import get_municipality_or_404, roles_required
-from app.municipalities import queries
+from app.extensions import db
+from app.municipalities import queries, roster, services
+from app.municipalities.forms import RosterConfirmForm, RosterUploadForm, StaffTargetForm
 
 bp = Blueprint("municipalities", __name__, url_prefix="/municipalities")
 
@@ -21,8 +27,82 @@ def index():
 def people(code: str):
     """One municipality's people (its coordinator, or an admin)."""
     municipality = get_municipality_or_404(code)
+    form = StaffTargetForm(staff_target=municipality.staff_target)
     return render_template(
         "municipalities/people.html",
         municipality=municipality,
         people=queries.people_of(municipality),
+        target_form=form,
     )
+
+
+@bp.post("/<code>/target")
+@roles_required(Role.COORDINATOR, Role.ADMIN)
+def set_target(code: str):
+    """Set the staff target by hand; roster imports then keep it."""
+    municipality = get_municipality_or_404(code)
+    form = StaffTargetForm()
+    if form.validate_on_submit():
+        services.set_staff_target(municipality, form.staff_target.data)
+        flash(_("Målet är sparat."), "info")
+    else:
+        flash(_("Ange målet som ett antal från 1."), "error")
+    return redirect(url_for(".people", code=code))
+
+
+@bp.post("/<code>/people/<int(max=2147483647):user_id>/active")
+@roles_required(Role.COORDINATOR, Role.ADMIN)
+def toggle_active(code: str, user_id: int):
+    """Deactivate someone who left (kept in history, not in the target), or bring them back."""
+    municipality = get_municipality_or_404(code)
+    person = db.session.get(User, user_id)
+    if person is None or person.municipality_id != municipality.id or person.role == Role.ADMIN:
+        abort(404)
+    if person.id == current_user.id:
+        flash(_("Du kan inte avsluta ditt eget konto."), "error")
+    else:
+        services.set_active(person, not person.active)
+        flash(_("%(name)s är nu %(state)s.", name=person.name,
+                state=_("aktiv") if person.active else _("avslutad")), "info")  # fmt: skip
+    return redirect(url_for(".people", code=code))
+
+
+@bp.route("/<code>/roster", methods=["GET", "POST"])
+@roles_required(Role.COORDINATOR, Role.ADMIN)
+def roster_import(code: str):
+    """Upload a roster, see what each row would do, then confirm."""
+    municipality = get_municipality_or_404(code)
+    upload, confirm = RosterUploadForm(), RosterConfirmForm()
+    any_municipality = current_user.role == Role.ADMIN
+    report, data, refused = None, None, None
+    if "data" in request.form and confirm.validate_on_submit():
+        raw = _unpack(confirm.data.data)
+        try:
+            report = roster.preview(raw, municipality, any_municipality)
+        except roster.RosterRefused as error:
+            refused = str(error)
+        else:
+            roster.apply(report)
+            flash(_("Personallistan är inläst: %(c)d nya, %(u)d ändrade, %(r)d avvisade.",
+                    c=report.count("created"), u=report.count("updated"),
+                    r=report.count("rejected")), "info")  # fmt: skip
+            return redirect(url_for(".people", code=code))
+    elif upload.validate_on_submit():
+        raw = upload.file.data.read(roster.MAX_BYTES + 1)
+        try:
+            report = roster.preview(raw, municipality, any_municipality)
+            data = base64.b64encode(raw).decode()
+        except roster.RosterRefused as error:
+            refused = str(error)
+    status = 422 if refused or upload.errors else 200
+    return render_template(
+        "municipalities/roster.html", municipality=municipality, upload=upload,
+        report=report, data=data, refused=refused,
+    ), status  # fmt: skip
+
+
+def _unpack(data: str) -> bytes:
+    try:
+        return base64.b64decode(data.encode(), validate=True)
+    except ValueError:
+        return b""

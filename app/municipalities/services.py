@@ -4,6 +4,7 @@ import logging
 
 from app.extensions import db
 from app.municipalities.models import Municipality
+from app.municipalities.roster import set_target_from_roster
 
 log = logging.getLogger(__name__)
 
@@ -42,3 +43,18 @@ def seed_municipalities() -> int:
     db.session.commit()
     log.info("Seeded municipalities: %d changed", changed)
     return changed
+
+
+def set_staff_target(municipality: Municipality, target: int) -> None:
+    """A coordinator's own target; roster imports keep it from now on."""
+    municipality.staff_target, municipality.staff_target_explicit = target, True
+    db.session.commit()
+    log.info("Staff target of %s set to %d", municipality.code, target)
+
+
+def set_active(person, active: bool) -> None:
+    """Deactivate someone who left (history kept, no longer counted) or reactivate them."""
+    person.active = active
+    set_target_from_roster(person.municipality)
+    db.session.commit()
+    log.info("%s is now %s", person.email, "active" if active else "deactivated")

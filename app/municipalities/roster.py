@@ -1,0 +1,203 @@
+"""Staff roster import: parse a CSV from Excel, preview each row, then upsert in one transaction."""
+
+import csv
+import io
+import logging
+import re
+from dataclasses import dataclass, field
+
+from sqlalchemy import func
+
+from app.auth.models import Role, User
+from app.extensions import db
+from app.municipalities.models import Municipality
+
+log = logging.getLogger(__name__)
+MAX_BYTES = 1024 * 1024
+MAX_ROWS = 20000
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+IMPORTABLE_ROLES = {Role.EMPLOYEE, Role.AGENT, Role.COORDINATOR}
+ROLE_WORDS = {
+    "employee": Role.EMPLOYEE, "medarbetare": Role.EMPLOYEE, "agent": Role.AGENT,
+    "mötesagent": Role.AGENT, "coordinator": Role.COORDINATOR,
+    "kommunkoordinator": Role.COORDINATOR,
+}  # fmt: skip
+COLUMNS = {
+    "email": "email", "e-post": "email", "epost": "email", "name": "name", "namn": "name",
+    "role": "role", "roll": "role", "municipality": "municipality", "kommun": "municipality",
+    "kommunkod": "municipality", "unit": "unit", "enhet": "unit",
+}  # fmt: skip
+
+
+class RosterRefused(ValueError):
+    """The file as a whole cannot be read as a roster; the message says why."""
+
+
+@dataclass
+class RosterRow:
+    """One line of the file and what the import does with it."""
+
+    number: int
+    email: str
+    name: str
+    role: str
+    municipality: str
+    unit: str
+    status: str = ""  # created | updated | unchanged | rejected
+    reason: str = ""
+
+
+@dataclass
+class RosterReport:
+    """Every row's outcome, and the counts."""
+
+    rows: list[RosterRow] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        """How many rows have this status."""
+        return sum(1 for row in self.rows if row.status == status)
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 (with or without BOM), else Windows-1252 as Swedish Excel saves it.
+
+    :raise RosterRefused: empty, too large, or binary.
+    """
+    if not data.strip():
+        raise RosterRefused("the file is empty")
+    if len(data) > MAX_BYTES:
+        raise RosterRefused(f"the file is larger than {MAX_BYTES // 1024} kB")
+    if b"\x00" in data:
+        raise RosterRefused("this is not a CSV file (it holds binary data)")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def parse(data: bytes) -> list[RosterRow]:
+    """The rows of a roster file (header `email;name;role`, optionally `municipality`, `unit`).
+
+    :raise RosterRefused: not a CSV with those columns, or too many rows.
+    """
+    text = decode(data)
+    first_line = text.splitlines()[0]
+    delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    header = [COLUMNS.get(cell.strip().lower(), "") for cell in next(reader)]
+    missing = {"email", "name", "role"} - set(header)
+    if missing:
+        raise RosterRefused(
+            "the first row must name the columns email;name;role (and optionally "
+            f"municipality;unit); missing: {', '.join(sorted(missing))}"
+        )
+    rows = []
+    for number, cells in enumerate(reader, start=2):
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(rows) >= MAX_ROWS:
+            raise RosterRefused(f"more than {MAX_ROWS} rows")
+        values = {
+            key: cells[i].strip() if i < len(cells) else "" for i, key in enumerate(header) if key
+        }
+        email, role = values["email"].lower(), values["role"].lower()
+        extra = values.get("municipality", ""), values.get("unit", "")
+        rows.append(RosterRow(number, email, values["name"], role, *extra))
+    if not rows:
+        raise RosterRefused("the file has a header but no people")
+    return rows
+
+
+def preview(data: bytes, municipality: Municipality | None, any_municipality: bool) -> RosterReport:
+    """What importing the file would do, row by row; writes nothing.
+
+    `municipality` is the one rows belong to when they name none; a coordinator's import
+    (`any_municipality` false) may only hold people of that municipality.
+
+    :raise RosterRefused: the file as a whole is unusable.
+    """
+    rows = parse(data)
+    codes = {m.code: m for m in db.session.scalars(db.select(Municipality))}
+    existing = {
+        user.email: user
+        for user in db.session.scalars(
+            db.select(User).where(User.email.in_([row.email for row in rows]))
+        )
+    }
+    seen: set[str] = set()
+    report = RosterReport()
+    for row in rows:
+        row.status, row.reason = _judge(row, existing, codes, municipality, any_municipality, seen)
+        seen.add(row.email)
+        report.rows.append(row)
+    return report
+
+
+def _judge(row, existing, codes, municipality, any_municipality, seen) -> tuple[str, str]:
+    if not EMAIL.match(row.email):
+        return "rejected", f"'{row.email}' is not an email address"
+    if row.email in seen:
+        return "rejected", "the email appears earlier in the file"
+    if not row.name:
+        return "rejected", "the name is empty"
+    role = ROLE_WORDS.get(row.role)
+    if role is None:
+        return "rejected", f"unknown role '{row.role}' (employee, agent or coordinator)"
+    row.role = role
+    code = row.municipality or (municipality.code if municipality else "")
+    if not code:
+        return "rejected", "no municipality: add a municipality column or choose one"
+    if code not in codes:
+        return "rejected", f"unknown municipality code '{code}'"
+    if not any_municipality and municipality is not None and code != municipality.code:
+        return "rejected", f"belongs to another municipality ({code})"
+    row.municipality = code
+    user = existing.get(row.email)
+    if user is None:
+        return "created", ""
+    if user.role == Role.ADMIN:
+        return "rejected", "an admin account cannot be changed by a roster"
+    if user.municipality_id != codes[code].id:
+        current = next((m.code for m in codes.values() if m.id == user.municipality_id), "?")
+        return "rejected", f"already registered in municipality {current}; not moved"
+    if (user.name, user.role, user.unit, user.active) == (row.name, role, row.unit, True):
+        return "unchanged", ""
+    return "updated", ""
+
+
+def apply(report: RosterReport) -> None:
+    """Write the created and updated rows in one transaction; then refresh staff targets."""
+    codes = {m.code: m for m in db.session.scalars(db.select(Municipality))}
+    emails = [row.email for row in report.rows if row.status in ("created", "updated")]
+    existing = {
+        u.email: u for u in db.session.scalars(db.select(User).where(User.email.in_(emails)))
+    }
+    touched = set()
+    for row in report.rows:
+        if row.status == "created":
+            db.session.add(User(email=row.email, name=row.name, role=row.role, unit=row.unit,
+                                municipality_id=codes[row.municipality].id))  # fmt: skip
+        elif row.status == "updated":
+            user = existing[row.email]
+            user.name, user.role, user.unit, user.active = row.name, row.role, row.unit, True
+        if row.status in ("created", "updated", "unchanged"):
+            touched.add(row.municipality)
+    db.session.flush()
+    for code in touched:
+        set_target_from_roster(codes[code])
+    db.session.commit()
+    counts = [report.count(status) for status in ("created", "updated", "rejected")]
+    log.info("Roster import: %d created, %d updated, %d rejected", *counts)
+
+
+def set_target_from_roster(municipality: Municipality) -> None:
+    """The staff target is the roster's size (active staff) unless a coordinator set it."""
+    if municipality.staff_target_explicit:
+        return
+    municipality.staff_target = db.session.scalar(
+        db.select(func.count(User.id)).where(
+            User.municipality_id == municipality.id,
+            User.active.is_(True),
+            User.role.in_([Role.EMPLOYEE, Role.AGENT, Role.COORDINATOR]),
+        )
+    )

@@ -1,0 +1,137 @@
+"""Roster import: Excel's encodings and separators, per-row reports, no silent moves, targets."""
+
+import io
+
+import pytest
+
+from app.auth.models import Role, User
+from app.extensions import db
+from app.municipalities.models import Municipality
+
+
+def users() -> dict[str, User]:
+    db.session.expire_all()
+    return {u.email: u for u in db.session.scalars(db.select(User))}
+
+
+def falun() -> Municipality:
+    db.session.expire_all()
+    return db.session.scalar(db.select(Municipality).filter_by(code="2080"))
+
+
+ROSTER = (
+    "email;name;role;municipality;unit\n"
+    "Karin.Lund@falun.se;Karin Lund;employee;2080;Socialtjänsten\n"
+    "bo.ek@falun.se;Bo Ek;agent;;Skolan\n"
+    "inte-en-adress;Ingen;employee;2080;\n"
+    "karin.lund@falun.se;Dubblett;employee;2080;\n"
+    "ada@falun.se;Ada;chef;2080;\n"
+    "flytt@mora.se;Flyttar Inte;employee;2080;\n"
+    "okand@falun.se;Okänd Kommun;employee;9999;\n"
+)
+
+
+def test_cli_import_reports_every_row_and_keeps_the_good_ones(runner, create_user, tmp_path):
+    create_user(email="flytt@mora.se", municipality_code="2062", name="Flyttar Inte")
+    path = tmp_path / "roster.csv"
+    path.write_bytes(("\ufeff" + ROSTER).encode("utf-8"))
+    result = runner.invoke(args=["users", "import", str(path), "--municipality", "2080"])
+    assert result.exit_code == 1, "rejected rows make the command fail, after keeping the good ones"
+    out = result.output
+    assert "row 2: karin.lund@falun.se created" in out and "row 3: bo.ek@falun.se created" in out
+    assert "row 4: inte-en-adress rejected: 'inte-en-adress' is not an email address" in out
+    assert "row 5: karin.lund@falun.se rejected: the email appears earlier in the file" in out
+    assert "row 6: ada@falun.se rejected: unknown role 'chef'" in out
+    assert (
+        "row 7: flytt@mora.se rejected: already registered in municipality 2062; not moved" in out
+    )
+    assert "row 8: okand@falun.se rejected: unknown municipality code '9999'" in out
+    assert "2 created, 0 updated, 0 unchanged, 5 rejected" in out
+    people = users()
+    assert people["karin.lund@falun.se"].unit == "Socialtjänsten"
+    assert people["bo.ek@falun.se"].role == Role.AGENT
+    assert people["flytt@mora.se"].municipality.code == "2062"
+    assert falun().staff_target == 2, "the roster's size is the target"
+
+
+def test_windows_1252_with_commas_and_upserts(runner, create_user, tmp_path):
+    create_user(email="asa@falun.se", name="Åsa Gammal")
+    path = tmp_path / "excel.csv"
+    path.write_bytes(
+        "E-post,Namn,Roll\nasa@falun.se,Åsa Öberg,medarbetare\nny@falun.se,Örjan Ny,employee\n".encode(
+            "cp1252"
+        )
+    )
+    result = runner.invoke(args=["users", "import", str(path), "--municipality", "2080"])
+    assert result.exit_code == 0, result.output
+    assert "1 created, 1 updated" in result.output
+    assert users()["asa@falun.se"].name == "Åsa Öberg" and users()["ny@falun.se"].name == "Örjan Ny"
+    again = runner.invoke(args=["users", "import", str(path), "--municipality", "2080"])
+    assert "0 created, 0 updated, 2 unchanged" in again.output
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [(b"", "the file is empty"), (b"\x89PNG\x00\x00", "not a CSV"),
+     (b"namn;telefon\nA;1\n", "missing: email, role"), (b"email;name;role\n", "no people")],
+)  # fmt: skip
+def test_unusable_files_are_refused_whole(runner, municipalities, tmp_path, content, message):
+    path = tmp_path / "bad.csv"
+    path.write_bytes(content)
+    result = runner.invoke(args=["users", "import", str(path), "--municipality", "2080"])
+    assert (
+        result.exit_code == 1
+        and message in result.output
+        and "nothing was imported" in result.output
+    )
+
+
+def test_explicit_target_is_kept(runner, client, auth, create_user, tmp_path):
+    coordinator = create_user(role=Role.COORDINATOR)
+    auth.login_as(coordinator)
+    client.post("/municipalities/2080/target", data={"staff_target": "350"})
+    path = tmp_path / "r.csv"
+    path.write_text("email;name;role\na@falun.se;A;employee\n", encoding="utf-8")
+    db.session.expire_all()  # the CLI shares this test's session; the page wrote in its own
+    runner.invoke(args=["users", "import", str(path), "--municipality", "2080"])
+    assert (falun().staff_target, falun().staff_target_explicit) == (350, True)
+
+
+def test_coordinator_previews_then_confirms_in_the_browser(client, auth, create_user):
+    auth.login_as(create_user(role=Role.COORDINATOR))
+    csv = "email;name;role;municipality\nny@falun.se;Ny Person;employee;2080\nmora@x.se;Mora Person;employee;2062\n"
+    response = client.post(
+        "/municipalities/2080/roster",
+        data={"file": (io.BytesIO(csv.encode()), "lista.csv")},
+        content_type="multipart/form-data",
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Inget är sparat ännu" in html
+    assert "belongs to another municipality (2062)" in html
+    assert "ny@falun.se" not in users(), "a preview writes nothing"
+    data = html.split('name="data" value="')[1].split('"')[0]
+    response = client.post("/municipalities/2080/roster", data={"data": data})
+    assert response.status_code == 302
+    assert "ny@falun.se" in users() and "mora@x.se" not in users()
+    assert client.get("/municipalities/2062/roster").status_code == 404
+
+
+def test_upload_of_a_non_csv_re_renders_with_the_reason(client, auth, create_user):
+    auth.login_as(create_user(role=Role.COORDINATOR))
+    response = client.post("/municipalities/2080/roster", data={"file": (io.BytesIO(b"\x00\x01"), "x.xlsx")},
+                           content_type="multipart/form-data")  # fmt: skip
+    assert response.status_code == 422 and "not a CSV" in response.get_data(as_text=True)
+
+
+def test_deactivated_staff_leave_the_target_but_stay_on_record(client, auth, create_user):
+    coordinator = create_user(role=Role.COORDINATOR)
+    leaver = create_user(name="Slutar Nu")
+    stranger = create_user(municipality_code="2062")
+    auth.login_as(coordinator)
+    client.post(f"/municipalities/2080/people/{leaver.id}/active")
+    assert users()[leaver.email].active is False
+    assert falun().staff_target == 1, "only the coordinator is left active"
+    assert "Slutar Nu" in client.get("/municipalities/2080").get_data(as_text=True)
+    assert client.post(f"/municipalities/2080/people/{stranger.id}/active").status_code == 404
+    assert client.post(f"/municipalities/2062/people/{stranger.id}/active").status_code == 404
+    assert users()[stranger.email].active is True
