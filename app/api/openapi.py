@@ -114,6 +114,23 @@ OPENAPI = {
                 },
             }
         },
+        "/xapi/statements": {
+            "get": {
+                "summary": "xAPI 1.0.3 statements (completed, passed, failed, attended) for an LRS",
+                "parameters": [
+                    {"name": "since", "in": "query", "schema": {"type": "string", "format": "date-time"}},
+                    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 0}},
+                ],
+                "responses": {
+                    "200": {"description": "A StatementResult: statements, oldest first, and `more`",
+                            "content": {"application/json": {"schema": {"type": "object", "properties": {
+                                "statements": {"type": "array", "items": {"type": "object"}},
+                                "more": {"type": "string"}}}}}},
+                    "400": {"description": "Bad since or page", "content": {"application/json": {"schema": _ERROR}}},
+                    **_errors(401, 403),
+                },
+            }
+        },
         "/certificates/{code}": {
             "get": {
                 "summary": "Public verification of a certificate (no email)",

@@ -1,11 +1,13 @@
 """JSON API under /api/v1 (DESIGN §6): session cookie or `Authorization: Bearer <token>`."""
 
+from datetime import UTC, datetime
 from functools import wraps
 
-from flask import Blueprint, abort, jsonify
+from flask import Blueprint, abort, jsonify, request, url_for
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
+from app.api import xapi
 from app.api.openapi import OPENAPI
 from app.api.tokens import user_for_token
 from app.auth.models import Role
@@ -80,6 +82,31 @@ def municipality_coverage(code: str):
         agents=[agent.as_json() for agent in report_queries.agents_of(place)],
         by_month=report_queries.by_month(place),
     )
+
+
+@bp.get("/xapi/statements")
+@api_roles(Role.COORDINATOR, Role.ADMIN)
+def xapi_statements():
+    """xAPI 1.0.3 statements after `since` (ISO 8601), paged by `page`, for an LRS."""
+    since = None
+    if request.args.get("since"):
+        try:
+            since = datetime.fromisoformat(request.args["since"].replace("Z", "+00:00"))
+        except ValueError:
+            abort(400, description="since must be an ISO 8601 time, e.g. 2026-01-31T00:00:00Z")
+        if since.tzinfo is None:
+            since = since.replace(tzinfo=UTC)
+    page = request.args.get("page", 0, type=int) or 0
+    if not 0 <= page <= 100000:
+        abort(400, description="page must be between 0 and 100000")
+    base = request.url_root.rstrip("/")
+    found, more = xapi.statements(current_user, base, since, page)
+    next_url = (
+        url_for(".xapi_statements", since=request.args.get("since"), page=page + 1) if more else ""
+    )
+    response = jsonify(statements=found, more=next_url)
+    response.headers["X-Experience-API-Version"] = "1.0.3"
+    return response
 
 
 @bp.get("/certificates/<code>")

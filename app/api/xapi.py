@@ -1,0 +1,143 @@
+"""xAPI 1.0.3 statements (completed, passed, failed, attended) for an organisation's LRS."""
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select
+from sqlalchemy.orm import aliased
+
+from app.auth.models import Role, User
+from app.courses.models import Course, CourseCompletion, Module
+from app.extensions import db
+from app.quizzes.models import AttemptState, Quiz, QuizAttempt
+from app.training.models import Attendance, AttendanceStatus, TrainingSession
+
+ADL = "http://adlnet.gov/expapi"
+VERBS = {
+    "completed": {"sv-SE": "slutförde", "en-US": "completed"},
+    "passed": {"sv-SE": "klarade", "en-US": "passed"},
+    "failed": {"sv-SE": "klarade inte", "en-US": "failed"},
+    "attended": {"sv-SE": "deltog i", "en-US": "attended"},
+}
+NAMESPACE = uuid.UUID("5f1d1c52-7a9e-4d0b-9a5e-3c1b8f0d2e61")  # stable statement ids
+PAGE_SIZE = 100
+
+
+@dataclass
+class Event:
+    """Something a learner did, before it becomes a statement."""
+
+    key: str
+    at: datetime
+    statement: dict[str, Any]
+
+
+def _actor(user: User) -> dict:
+    return {"objectType": "Agent", "name": user.name, "mbox": f"mailto:{user.email}"}
+
+
+def _activity(iri: str, name: str, kind: str) -> dict:
+    return {
+        "objectType": "Activity",
+        "id": iri,
+        "definition": {"name": {"sv-SE": name}, "type": f"{ADL}/activities/{kind}"},
+    }
+
+
+def _statement(key, user, verb, activity, at, result=None, instructor=None) -> Event:
+    statement = {
+        "id": str(uuid.uuid5(NAMESPACE, key)),
+        "actor": _actor(user),
+        "verb": {"id": f"{ADL}/verbs/{verb}", "display": VERBS[verb]},
+        "object": activity,
+        "timestamp": at.isoformat(),
+        "context": {"platform": "Vi möts resfritt", "language": "sv-SE"},
+        "version": "1.0.3",
+    }
+    if result:
+        statement["result"] = result
+    if instructor is not None:
+        statement["context"]["instructor"] = _actor(instructor)
+    return Event(key, at, statement)
+
+
+def _scoped(query: Select, viewer: User, user_column) -> Select:
+    if viewer.role == Role.ADMIN:
+        return query
+    return query.where(user_column.in_(
+        db.select(User.id).where(User.municipality_id == viewer.municipality_id)
+    ))  # fmt: skip
+
+
+def statements(
+    viewer: User, base: str, since: datetime | None, page: int
+) -> tuple[list[dict], bool]:
+    """One page of statements after `since`, oldest first, and whether more follow (3 queries)."""
+    wanted = page * PAGE_SIZE + PAGE_SIZE + 1
+    events: list[Event] = []
+
+    completions = _scoped(
+        db.select(CourseCompletion, User, Course)
+        .join(User, User.id == CourseCompletion.user_id)
+        .join(Course, Course.id == CourseCompletion.course_id),
+        viewer, CourseCompletion.user_id,
+    )  # fmt: skip
+    if since:
+        completions = completions.where(CourseCompletion.completed_at > since)
+    for completion, user, course in db.session.execute(
+        completions.order_by(CourseCompletion.completed_at).limit(wanted)
+    ):
+        iri = f"{base}/courses/{course.slug}"
+        events.append(_statement(
+            f"completion:{completion.id}", user, "completed",
+            _activity(iri, course.title, "course"), completion.completed_at,
+            {"completion": True, "success": True},
+        ))  # fmt: skip
+
+    attempts = _scoped(
+        db.select(QuizAttempt, User, Quiz, Module, Course)
+        .join(User, User.id == QuizAttempt.user_id)
+        .join(Quiz, Quiz.id == QuizAttempt.quiz_id)
+        .join(Module, Module.id == Quiz.module_id)
+        .join(Course, Course.id == Module.course_id)
+        .where(QuizAttempt.state == AttemptState.SUBMITTED),
+        viewer, QuizAttempt.user_id,
+    )  # fmt: skip
+    if since:
+        attempts = attempts.where(QuizAttempt.submitted_at > since)
+    for attempt, user, quiz, module, course in db.session.execute(
+        attempts.order_by(QuizAttempt.submitted_at).limit(wanted)
+    ):
+        iri = f"{base}/courses/{course.slug}/{module.slug}/quiz"
+        score = {"scaled": attempt.score / 100, "raw": attempt.score, "min": 0, "max": 100}
+        result = {"score": score, "success": bool(attempt.passed), "completion": True}
+        events.append(_statement(
+            f"attempt:{attempt.id}", user, "passed" if attempt.passed else "failed",
+            _activity(iri, quiz.title, "assessment"), attempt.submitted_at, result,
+        ))  # fmt: skip
+
+    agent = aliased(User)
+    attendances = _scoped(
+        db.select(Attendance, User, TrainingSession, agent)
+        .join(User, User.id == Attendance.user_id)
+        .join(TrainingSession, TrainingSession.id == Attendance.session_id)
+        .outerjoin(agent, agent.id == TrainingSession.agent_id)
+        .where(Attendance.status == AttendanceStatus.ATTENDED, Attendance.marked_at.is_not(None)),
+        viewer, Attendance.user_id,
+    )  # fmt: skip
+    if since:
+        attendances = attendances.where(Attendance.marked_at > since)
+    for attendance, user, session, trainer in db.session.execute(
+        attendances.order_by(Attendance.marked_at).limit(wanted)
+    ):
+        iri = f"{base}/sessions/{session.id}"
+        events.append(_statement(
+            f"attendance:{attendance.id}", user, "attended",
+            _activity(iri, session.title, "meeting"), attendance.marked_at, instructor=trainer,
+        ))  # fmt: skip
+
+    events.sort(key=lambda event: (event.at, event.key))
+    chosen = events[page * PAGE_SIZE : page * PAGE_SIZE + PAGE_SIZE]
+    return [event.statement for event in chosen], len(events) > (page + 1) * PAGE_SIZE
