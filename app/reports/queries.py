@@ -89,10 +89,12 @@ def coverage_by_municipality(now: datetime | None = None) -> list[Coverage]:
         .group_by(agent_rows.c.municipality_id)
         .subquery()
     )
+    certified_agents = _audience_completions("agent").with_only_columns(CourseCompletion.user_id)
     held = and_(
         TrainingSession.kind == SessionKind.END_USER,
         TrainingSession.cancelled_at.is_(None),
         TrainingSession.starts_at <= now,
+        TrainingSession.agent_id.in_(certified_agents),  # an uncertified agent's does not count
     )
     sessions = (
         select(
