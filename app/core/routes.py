@@ -9,6 +9,7 @@ from app.core.i18n import LANGUAGE_COOKIE
 from app.core.security import is_safe_redirect
 from app.courses import queries as course_queries
 from app.courses.completion import module_progress
+from app.training.queries import is_certified
 
 bp = Blueprint("core", __name__)
 
@@ -30,8 +31,14 @@ def start():
     if current is not None:
         outline = course_queries.course_outline(current_user, current.course)
         step = course_queries.next_step(outline, module_progress(current_user, current.course))
+    certified = current_user.role == Role.AGENT and is_certified(current_user)
     return render_template(
-        "core/start.html", courses=courses, current=current, next_step=step, Role=Role
+        "core/start.html",
+        courses=courses,
+        current=current,
+        next_step=step,
+        certified=certified,
+        Role=Role,
     )
 
 

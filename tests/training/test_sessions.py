@@ -227,3 +227,12 @@ def test_kit_is_for_certified_agents(client, auth, create_user, certified_agent)
         assert "Vi möts resfritt".upper() in text.upper() and "å" in text and "ö" in text
         assert reader.metadata.title
     assert client.get("/kit/finns-inte.pdf").status_code == 404
+
+
+def test_start_page_tells_a_certified_agent_to_plan_a_session(client, auth, certified_agent, create_user):
+    auth.login_as(certified_agent)
+    html = client.get("/").get_data(as_text=True)
+    assert "Du är certifierad mötesagent." in html and 'href="/sessions/new"' in html
+    auth.logout()
+    auth.login_as(create_user(role=Role.AGENT))
+    assert 'href="/sessions/new"' not in client.get("/").get_data(as_text=True)
