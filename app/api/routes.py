@@ -96,6 +96,10 @@ def xapi_statements():
             abort(400, description="since must be an ISO 8601 time, e.g. 2026-01-31T00:00:00Z")
         if since.tzinfo is None:
             since = since.replace(tzinfo=UTC)
+        try:
+            since = since.astimezone(UTC)
+        except OverflowError:
+            abort(400, description="since is out of range")
     page = request.args.get("page", 0, type=int) or 0
     if not 0 <= page <= 100000:
         abort(400, description="page must be between 0 and 100000")
@@ -132,7 +136,7 @@ def certificate(code: str):
 @login_manager.request_loader
 def load_user_from_token(req):
     """Let a bearer token log an API request in (no session is created for it)."""
-    header = req.headers.get("Authorization", "")
-    if header.startswith("Bearer ") and req.path.startswith("/api/"):
-        return user_for_token(header.removeprefix("Bearer ").strip())
+    scheme, _, token = req.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and token.strip() and req.path.startswith("/api/"):
+        return user_for_token(token.strip())
     return None

@@ -5,6 +5,7 @@ import io
 from collections.abc import Iterable
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -31,7 +32,14 @@ def xlsx_bytes(title: str, header: list[str], rows: Iterable[Iterable[object]]) 
     sheet = workbook.create_sheet(title=title[:31])
     sheet.append(header)
     for row in rows:
-        sheet.append([cell if isinstance(cell, int | float) else neutralise(cell) for cell in row])
+        sheet.append([_xlsx_cell(cell) for cell in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _xlsx_cell(cell: object) -> object:
+    """Numbers as numbers; text neutralised and without the control characters XLSX refuses."""
+    if isinstance(cell, int | float):
+        return cell
+    return ILLEGAL_CHARACTERS_RE.sub("", neutralise(cell))

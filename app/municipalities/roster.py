@@ -70,9 +70,12 @@ def decode(data: bytes) -> str:
     if b"\x00" in data:
         raise RosterRefused("this is not a CSV file (it holds binary data)")
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+        text = data.decode("cp1252", errors="replace")
+    if not text.strip():
+        raise RosterRefused("the file is empty")
+    return text
 
 
 def parse(data: bytes) -> list[RosterRow]:
@@ -83,7 +86,13 @@ def parse(data: bytes) -> list[RosterRow]:
     text = decode(data)
     first_line = text.splitlines()[0]
     delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        return _rows(csv.reader(io.StringIO(text), delimiter=delimiter))
+    except csv.Error as error:
+        raise RosterRefused(f"the file is not a readable CSV ({error})") from error
+
+
+def _rows(reader) -> list[RosterRow]:
     header = [COLUMNS.get(cell.strip().lower(), "") for cell in next(reader)]
     missing = {"email", "name", "role"} - set(header)
     if missing:
@@ -133,7 +142,14 @@ def preview(data: bytes, municipality: Municipality | None, any_municipality: bo
     return report
 
 
+NOT_HERE = "this email cannot be imported here"  # says nothing about other municipalities
+
+
 def _judge(row, existing, codes, municipality, any_municipality, seen) -> tuple[str, str]:
+    if len(row.email) > 254 or len(row.name) > 200 or len(row.unit) > 200:
+        return "rejected", "too long (email up to 254 characters, name and unit up to 200)"
+    if any(ord(char) < 32 for char in row.email + row.name + row.unit):
+        return "rejected", "control characters are not allowed"
     if not EMAIL.match(row.email):
         return "rejected", f"'{row.email}' is not an email address"
     if row.email in seen:
@@ -156,8 +172,13 @@ def _judge(row, existing, codes, municipality, any_municipality, seen) -> tuple[
     if user is None:
         return "created", ""
     if user.role == Role.ADMIN:
-        return "rejected", "an admin account cannot be changed by a roster"
+        return (
+            "rejected",
+            "an admin account cannot be changed by a roster" if any_municipality else NOT_HERE,
+        )
     if user.municipality_id != codes[code].id:
+        if not any_municipality:
+            return "rejected", NOT_HERE
         current = next((m.code for m in codes.values() if m.id == user.municipality_id), "?")
         return "rejected", f"already registered in municipality {current}; not moved"
     if (user.name, user.role, user.unit, user.active) == (row.name, role, row.unit, True):

@@ -1,6 +1,6 @@
 """Forms of the training domain."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -64,10 +64,18 @@ class SessionForm(FlaskForm):
         return field.data.replace(tzinfo=STOCKHOLM)
 
     def validate_with_times(self, now: datetime, is_new: bool) -> bool:
-        """Field checks plus: the end after the start, and a new session not in the past."""
+        """Field checks plus: real Swedish times, the end after the start, a new one not past."""
         if not self.validate_on_submit():
             return False
-        if self.local(self.ends_at) <= self.local(self.starts_at):
+        for field in (self.starts_at, self.ends_at):
+            if not 2000 <= field.data.year <= 2100:
+                field.errors.append(_l("Ange ett datum mellan år 2000 och 2100."))
+                return False
+            there_and_back = self.local(field).astimezone(UTC).astimezone(STOCKHOLM)
+            if there_and_back.replace(tzinfo=None) != field.data:
+                field.errors.append(_l("Den tiden finns inte (sommartid börjar). Välj en annan."))
+                return False
+        if self.local(self.ends_at).astimezone(UTC) <= self.local(self.starts_at).astimezone(UTC):
             self.ends_at.errors.append(_l("Slutet måste vara efter starten."))
             return False
         if is_new and self.local(self.starts_at) <= now:

@@ -223,6 +223,8 @@ def _person_for(session, user_id: str | None) -> User:
         abort(404)
     if session.kind == SessionKind.AGENT_FOLLOW_UP and person.role != Role.AGENT:
         abort(404)
+    if person.id == session.agent_id:
+        abort(404)
     return person
 
 

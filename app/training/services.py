@@ -92,7 +92,13 @@ def update_session(session: TrainingSession, details: SessionDetails) -> None:
         )
     for key, value in details.__dict__.items():
         setattr(session, key, value)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()  # e.g. someone registered while the capacity was lowered
+        raise TrainingError(
+            _l("Ändringen kunde inte sparas. Ladda om sidan och försök igen.")
+        ) from None
     log.info("Session %d updated", session.id)
 
 
@@ -217,8 +223,12 @@ def mark_attendance(marker: User, session: TrainingSession, statuses: dict[int, 
 def add_walk_in(marker: User, session: TrainingSession, person: User) -> None:
     """Someone who came without registering: on the list and marked attended at once.
 
-    :raise TrainingError: before the start, or the session is full.
+    :raise TrainingError: cancelled, before the start, the agent themselves, or the session is full.
     """
+    if session.cancelled:
+        raise TrainingError(_l("Tillfället är inställt."))
+    if person.id == session.agent_id:
+        raise TrainingError(_l("Utbildaren kan inte vara deltagare på sitt eget tillfälle."))
     if session.starts_at > utcnow():
         raise TrainingError(_l("Närvaro kan markeras först när tillfället har börjat."))
     existing = db.session.scalar(
@@ -245,6 +255,8 @@ def check_in(user: User, code: str) -> TrainingSession:
         )
     if session.kind == SessionKind.END_USER and user.municipality_id != session.municipality_id:
         raise TrainingError(_l("Tillfället hör till en annan kommun."))
+    if user.id == session.agent_id:
+        raise TrainingError(_l("Utbildaren kan inte vara deltagare på sitt eget tillfälle."))
     if session.kind == SessionKind.AGENT_FOLLOW_UP and user.role != Role.AGENT:
         raise TrainingError(_l("Uppföljningsmötet är för mötesagenter."))
     row = db.session.scalar(db.select(Attendance).filter_by(session_id=session.id, user_id=user.id))

@@ -26,6 +26,14 @@ def upgrade():
         batch_op.create_unique_constraint(batch_op.f('uq_training_session_check_in_code'), ['check_in_code'])
         batch_op.create_foreign_key(batch_op.f('fk_training_session_created_by_id_user'), 'user', ['created_by_id'], ['id'])
         batch_op.create_check_constraint('mode_known', "mode IN ('on_site', 'video', 'web')")
+
+    # Count the people already on each list, so capacity holds for existing sessions too.
+    op.execute(
+        "UPDATE training_session SET registered_count = "
+        "(SELECT count(*) FROM attendance WHERE attendance.session_id = training_session.id)"
+    )
+
+    with op.batch_alter_table('training_session', schema=None) as batch_op:
         batch_op.create_check_constraint(
             'within_capacity',
             "registered_count >= 0 AND (capacity IS NULL OR registered_count <= capacity)",

@@ -135,3 +135,36 @@ def test_deactivated_staff_leave_the_target_but_stay_on_record(client, auth, cre
     assert client.post(f"/municipalities/2080/people/{stranger.id}/active").status_code == 404
     assert client.post(f"/municipalities/2062/people/{stranger.id}/active").status_code == 404
     assert users()[stranger.email].active is True
+
+
+def test_a_coordinator_learns_nothing_about_other_municipalities(client, auth, create_user):
+    create_user(email="hemlig@borlange.se", municipality_code="2081")
+    create_user(role=Role.ADMIN, email="chef@region.se")
+    auth.login_as(create_user(role=Role.COORDINATOR))
+    csv = "email;name;role\nhemlig@borlange.se;X;employee\nchef@region.se;Y;employee\n"
+    html = client.post("/municipalities/2080/roster", data={"file": (io.BytesIO(csv.encode()), "l.csv")},
+                       content_type="multipart/form-data").get_data(as_text=True)  # fmt: skip
+    assert html.count("this email cannot be imported here") == 2
+    assert "2081" not in html and "admin" not in html
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [("\ufeff".encode(), "the file is empty"),
+     (('email;name;role\n"' + "x" * 200_000).encode(), "not a readable CSV")],
+)  # fmt: skip
+def test_odd_files_are_refused_not_crashed_on(runner, municipalities, tmp_path, content, message):
+    path = tmp_path / "odd.csv"
+    path.write_bytes(content)
+    result = runner.invoke(args=["users", "import", str(path), "--municipality", "2080"])
+    assert result.exit_code == 1 and message in result.output
+
+
+def test_too_long_or_control_characters_are_rejected_per_row(runner, municipalities, tmp_path):
+    path = tmp_path / "r.csv"
+    path.write_text(f"email;name;role\na@falun.se;{'N' * 201};employee\nb@falun.se;Anna\x01Berg;employee\n"
+                    "c@falun.se;Cecilia;employee\n", encoding="utf-8")  # fmt: skip
+    result = runner.invoke(args=["users", "import", str(path), "--municipality", "2080"])
+    assert "row 2: a@falun.se rejected: too long" in result.output
+    assert "row 3: b@falun.se rejected: control characters" in result.output
+    assert "1 created" in result.output

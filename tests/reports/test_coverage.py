@@ -93,3 +93,13 @@ def test_exports_are_excel_safe_and_scoped(client, auth, create_user, falun_stor
     sheet = load_workbook(io.BytesIO(client.get("/reports/coverage.xlsx").data)).active
     names = [cell.value for cell in sheet["B"]][1:]
     assert "Falun" in names and "Dalarna" in names
+
+
+def test_xlsx_survives_control_characters(client, auth, create_user, falun_story):
+    falun_story["staff"][0].name = "Anna\x01Berg"
+    db.session.commit()
+    auth.login_as(create_user(role=Role.COORDINATOR))
+    response = client.get("/reports/2080/people.xlsx")
+    assert response.status_code == 200
+    names = [cell.value for cell in load_workbook(io.BytesIO(response.data)).active["A"]]
+    assert "AnnaBerg" in names

@@ -147,3 +147,19 @@ def test_employees_cannot_join_follow_up_meetings(create_user):
     move(meeting, -timedelta(minutes=5))
     with pytest.raises(TrainingError, match="för mötesagenter"):
         check_in(create_user(role=Role.EMPLOYEE), meeting.check_in_code)
+
+
+def test_walk_ins_and_check_ins_respect_cancellation_and_the_trainer(create_user, certified_agent):
+    from app.training.services import add_walk_in
+
+    session = move(create_session(certified_agent, details()), -timedelta(minutes=5))
+    with pytest.raises(TrainingError, match="sitt eget tillfälle"):
+        check_in(certified_agent, session.check_in_code)
+    with pytest.raises(TrainingError, match="sitt eget tillfälle"):
+        add_walk_in(certified_agent, session, certified_agent)
+    session.cancelled_at = session.starts_at
+    db.session.commit()
+    with pytest.raises(TrainingError, match="inställt"):
+        add_walk_in(certified_agent, session, create_user())
+    assert db.session.scalar(db.select(db.func.count(Attendance.id))) == 0
+    assert db.session.get(TrainingSession, session.id).registered_count == 0

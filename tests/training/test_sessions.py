@@ -229,10 +229,27 @@ def test_kit_is_for_certified_agents(client, auth, create_user, certified_agent)
     assert client.get("/kit/finns-inte.pdf").status_code == 404
 
 
-def test_start_page_tells_a_certified_agent_to_plan_a_session(client, auth, certified_agent, create_user):
+def test_start_page_tells_a_certified_agent_to_plan_a_session(
+    client, auth, certified_agent, create_user
+):
     auth.login_as(certified_agent)
     html = client.get("/").get_data(as_text=True)
     assert "Du är certifierad mötesagent." in html and 'href="/sessions/new"' in html
     auth.logout()
     auth.login_as(create_user(role=Role.AGENT))
     assert 'href="/sessions/new"' not in client.get("/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("starts_at", "ends_at", "message"),
+    [("0001-01-01T00:30", "0001-01-01T01:30", "mellan år 2000 och 2100"),
+     ("2030-03-31T02:30", "2030-03-31T03:15", "Den tiden finns inte")],
+    ids=["year-one", "spring-forward-gap"],
+)  # fmt: skip
+def test_impossible_times_are_form_errors(
+    client, auth, certified_agent, end_user_session, starts_at, ends_at, message
+):
+    auth.login_as(certified_agent)
+    for url in ("/sessions/new", f"/sessions/{end_user_session.id}/edit"):
+        response = client.post(url, data=form(starts_at=starts_at, ends_at=ends_at))
+        assert response.status_code == 422 and message in response.get_data(as_text=True)
