@@ -76,7 +76,7 @@ def coverage():
 def municipality_coverage(code: str):
     """One municipality's coverage with its agents and the trend by month (another one is 404)."""
     place = get_municipality_or_404(code)
-    row = next(r for r in report_queries.coverage_by_municipality() if r.code == place.code)
+    row = report_queries.coverage_of(place)
     return jsonify(
         **row.as_json(),
         agents=[agent.as_json() for agent in report_queries.agents_of(place)],

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from typing import BinaryIO
-from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
 from reportlab.lib.colors import HexColor
@@ -18,6 +17,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from app.certificates.codes import display_code
 from app.certificates.qr import draw_qr
+from app.core.i18n import STOCKHOLM
 
 PAGE = landscape(A4)
 FONT = "NotoSans"
@@ -25,7 +25,6 @@ BRAND = HexColor("#0b5a43")
 INK = HexColor("#1b1f24")
 MUTED = HexColor("#4a5560")
 ACCENT = HexColor("#f2c14e")
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
 PROGRAMME = "Vi möts resfritt"
 AUTHOR = "Vi möts resfritt – Dalarnas 15 kommuner"
 

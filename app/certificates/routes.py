@@ -82,6 +82,12 @@ def _filters_from_request():
     )
 
 
+def _back_to_filters():
+    """Invalid filters on a download: back to the list, where the form shows what is wrong."""
+    flash(_("Kontrollera filtren."), "error")
+    return redirect(url_for(".index", **request.args))
+
+
 @bp.get("/certificates/")
 @roles_required(Role.COORDINATOR, Role.ADMIN)
 def index():
@@ -106,8 +112,7 @@ def print_pack():
     """One print-ready PDF of every valid certificate in the filtered list."""
     _form, filters = _filters_from_request()
     if filters is None:
-        flash(_("Kontrollera filtren."), "error")
-        return redirect(url_for(".index", **request.args))
+        return _back_to_filters()
     if queries.count_valid(current_user, filters) == 0:
         flash(_("Det finns inga giltiga intyg att skriva ut med de här filtren."), "info")
         return redirect(url_for(".index", **request.args))
@@ -125,8 +130,7 @@ def export_csv():
     """The filtered list as CSV for Excel (the same selection as the print pack, with revoked)."""
     _form, filters = _filters_from_request()
     if filters is None:
-        flash(_("Kontrollera filtren."), "error")
-        return redirect(url_for(".index", **request.args))
+        return _back_to_filters()
     header = [_("Verifieringskod"), _("Namn"), _("E-post"), _("Kurs"), _("Kursversion"),
               _("Kommun"), _("Utfärdat"), _("Utbildare"), _("Status")]  # fmt: skip
     rows = (

@@ -85,13 +85,17 @@ def attended_follow_up(user: User) -> bool:
     )
 
 
-def attended_end_user_session(user: User) -> int | None:
-    """The id of an end-user session of a certified agent that the user attended, if any."""
-    certified = (
+def certified_agents():
+    """The ids of certified agents: everyone who completed a course for agents (a subquery)."""
+    return (
         db.select(CourseCompletion.user_id)
         .join(Course, CourseCompletion.course_id == Course.id)
         .where(Course.audience == "agent")
     )
+
+
+def attended_end_user_session(user: User) -> int | None:
+    """The id of an end-user session of a certified agent that the user attended, if any."""
     return db.session.scalar(
         db.select(TrainingSession.id)
         .join(Attendance, Attendance.session_id == TrainingSession.id)
@@ -100,7 +104,7 @@ def attended_end_user_session(user: User) -> int | None:
             Attendance.status == AttendanceStatus.ATTENDED,
             TrainingSession.kind == SessionKind.END_USER,
             TrainingSession.cancelled_at.is_(None),
-            TrainingSession.agent_id.in_(certified),
+            TrainingSession.agent_id.in_(certified_agents()),
             TrainingSession.agent_id != user.id,
         )
         .order_by(TrainingSession.starts_at)

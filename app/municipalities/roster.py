@@ -3,19 +3,18 @@
 import csv
 import io
 import logging
-import re
 from dataclasses import dataclass, field
 
 from sqlalchemy import func
 
 from app.auth.models import Role, User
+from app.auth.services import EMAIL
 from app.extensions import db
 from app.municipalities.models import Municipality
 
 log = logging.getLogger(__name__)
 MAX_BYTES = 1024 * 1024
 MAX_ROWS = 20000
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 IMPORTABLE_ROLES = {Role.EMPLOYEE, Role.AGENT, Role.COORDINATOR}
 ROLE_WORDS = {
     "employee": Role.EMPLOYEE, "medarbetare": Role.EMPLOYEE, "agent": Role.AGENT,

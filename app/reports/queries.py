@@ -3,10 +3,11 @@
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, distinct, func, literal_column, select
+from sqlalchemy import and_, distinct, func, literal_column, select, true
 from sqlalchemy.orm import aliased
 
 from app.auth.models import Role, User, utcnow
+from app.courses.completion import certified_agents
 from app.courses.models import Course, CourseCompletion
 from app.extensions import db
 from app.municipalities.models import Municipality
@@ -65,8 +66,10 @@ def _audience_completions(audience: str):
     )
 
 
-def coverage_by_municipality(now: datetime | None = None) -> list[Coverage]:
-    """Every municipality's coverage, in one query."""
+def coverage_by_municipality(
+    now: datetime | None = None, only: Municipality | None = None
+) -> list[Coverage]:
+    """Every municipality's coverage (or `only` that one's), in one query."""
     now = now or utcnow()
     staff = _audience_completions("employee").where(User.active.is_(True)).subquery()
     trained = (
@@ -89,12 +92,11 @@ def coverage_by_municipality(now: datetime | None = None) -> list[Coverage]:
         .group_by(agent_rows.c.municipality_id)
         .subquery()
     )
-    certified_agents = _audience_completions("agent").with_only_columns(CourseCompletion.user_id)
     held = and_(
         TrainingSession.kind == SessionKind.END_USER,
         TrainingSession.cancelled_at.is_(None),
         TrainingSession.starts_at <= now,
-        TrainingSession.agent_id.in_(certified_agents),  # an uncertified agent's does not count
+        TrainingSession.agent_id.in_(certified_agents()),  # an uncertified agent's does not count
     )
     sessions = (
         select(
@@ -126,6 +128,7 @@ def coverage_by_municipality(now: datetime | None = None) -> list[Coverage]:
         .outerjoin(trained, trained.c.municipality_id == Municipality.id)
         .outerjoin(certified, certified.c.municipality_id == Municipality.id)
         .outerjoin(sessions, sessions.c.municipality_id == Municipality.id)
+        .where(true() if only is None else Municipality.id == only.id)
         .order_by(Municipality.name)
     ).all()
     return [
@@ -143,6 +146,11 @@ def coverage_by_municipality(now: datetime | None = None) -> list[Coverage]:
         )  # fmt: skip
         for m, trained_n, online_n, session_n, agents_n, held_n, attendees_n in rows
     ]
+
+
+def coverage_of(municipality: Municipality) -> Coverage:
+    """One municipality's coverage (1 query)."""
+    return coverage_by_municipality(only=municipality)[0]
 
 
 def totals(rows: list[Coverage]) -> Coverage:
@@ -179,7 +187,6 @@ class AgentReach:
 def agents_of(municipality: Municipality, now: datetime | None = None) -> list[AgentReach]:
     """Each agent of the municipality: certified, sessions, attendees, staff trained (1 query)."""
     now = now or utcnow()
-    certified = _audience_completions("agent").with_only_columns(CourseCompletion.user_id)
     held = (
         select(
             TrainingSession.agent_id.label("agent_id"),
@@ -211,7 +218,7 @@ def agents_of(municipality: Municipality, now: datetime | None = None) -> list[A
     )  # fmt: skip
     rows = db.session.execute(
         select(
-            User.email, User.name, User.id.in_(certified),
+            User.email, User.name, User.id.in_(certified_agents()),
             func.coalesce(held.c.held, 0), func.coalesce(held.c.attendees, 0),
             func.coalesce(trained.c.trained, 0), held.c.last,
         )

@@ -47,7 +47,7 @@ def overview():
 def municipality(code: str):
     """One municipality: coverage, agents (and who is behind), the trend by month."""
     place = get_municipality_or_404(code)
-    row = next(r for r in queries.coverage_by_municipality() if r.code == place.code)
+    row = queries.coverage_of(place)
     agents = queries.agents_of(place)
     return render_template(
         "reports/municipality.html",

@@ -3,8 +3,8 @@
 from icalendar import Calendar, Event
 
 from app.auth.models import utcnow
+from app.core.i18n import STOCKHOLM
 from app.training.models import TrainingSession
-from app.training.pdf import STOCKHOLM
 
 
 def session_ics(session: TrainingSession, url: str, host: str) -> bytes:

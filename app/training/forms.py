@@ -14,8 +14,8 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from app.core.i18n import STOCKHOLM
 from app.training.models import SessionMode
-from app.training.pdf import STOCKHOLM
 
 MODES = [
     SelectChoice(SessionMode.ON_SITE, _l("På plats")),

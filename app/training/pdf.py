@@ -5,7 +5,6 @@ from collections.abc import Iterable
 from datetime import datetime
 from html.parser import HTMLParser
 from xml.sax.saxutils import escape
-from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime, format_time
 from reportlab.lib.colors import HexColor
@@ -25,8 +24,8 @@ from reportlab.platypus import (
 
 from app.certificates.pdf import BRAND, FONT, INK, MUTED, register_font
 from app.certificates.qr import draw_qr
+from app.core.i18n import STOCKHOLM
 
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
 LINE = HexColor("#c9d2cd")
 WASH = HexColor("#f3f6f4")
 AFTER_SESSION = (

@@ -6,7 +6,8 @@ from sqlalchemy import and_, func, or_
 from sqlalchemy.orm import contains_eager
 
 from app.auth.models import Role, User
-from app.courses.models import Course, CourseCompletion
+from app.courses.completion import certified_agents
+from app.courses.models import CourseCompletion
 from app.extensions import db
 from app.training.models import Attendance, AttendanceStatus, SessionKind, TrainingSession
 
@@ -14,12 +15,7 @@ from app.training.models import Attendance, AttendanceStatus, SessionKind, Train
 def is_certified(user: User) -> bool:
     """True when the user completed the agent course (both parts and the follow-up meeting)."""
     return (
-        db.session.scalar(
-            db.select(CourseCompletion.id)
-            .join(Course, CourseCompletion.course_id == Course.id)
-            .where(CourseCompletion.user_id == user.id, Course.audience == "agent")
-            .limit(1)
-        )
+        db.session.scalar(certified_agents().where(CourseCompletion.user_id == user.id).limit(1))
         is not None
     )
 

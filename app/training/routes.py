@@ -19,6 +19,7 @@ from flask_login import current_user, login_required
 from app.auth.models import Role, User, utcnow
 from app.certificates.qr import qr_svg_path
 from app.core.access import roles_required
+from app.core.i18n import STOCKHOLM
 from app.core.responses import attachment
 from app.extensions import db
 from app.training import queries, services
@@ -26,7 +27,7 @@ from app.training.calendar import session_ics
 from app.training.forms import CheckInForm, SessionForm
 from app.training.kit import kit_documents
 from app.training.models import AttendanceStatus, SessionKind
-from app.training.pdf import STOCKHOLM, attendance_sheet_pdf, kit_document_pdf
+from app.training.pdf import attendance_sheet_pdf, kit_document_pdf
 
 bp = Blueprint("training", __name__)
 ID = "<int(max=2147483647):session_id>"
