@@ -22,6 +22,7 @@ from app.municipalities.models import Municipality
 from app.municipalities.services import seed_municipalities
 from app.quizzes.models import AttemptState, Quiz, QuizAttempt
 from app.training.models import Attendance, AttendanceStatus, SessionKind, TrainingSession
+from app.training.services import new_check_in_code
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +80,9 @@ def seed_demo() -> int:
         agents = max(2, round(TOTAL_AGENTS * share))
         municipality.agent_target = agents
         municipality.staff_target = round(TOTAL_STAFF * share)
+        municipality.staff_target_explicit = (
+            True  # the programme office's target, not the roster size
+        )
         people.append(
             _person(names, demo_email("koordinator", municipality), Role.COORDINATOR, municipality)
         )
@@ -125,7 +129,7 @@ def _seed_progress(people: list[User]) -> None:
         meetings.append(TrainingSession(
             kind=SessionKind.AGENT_FOLLOW_UP, title="Uppföljningsmöte via webben",
             starts_at=start, ends_at=start + timedelta(hours=1, minutes=30), place="Webbmöte",
-            mode="web",
+            mode="web", check_in_code=new_check_in_code(),
         ))  # fmt: skip
     db.session.add_all(meetings)
     db.session.flush()
@@ -233,7 +237,7 @@ def _hold_sessions(agents, municipality_id, attendees, now, pace):
             kind=SessionKind.END_USER, title="Resfria möten i vardagen", agent_id=agent.id,
             municipality_id=municipality_id, starts_at=start, ends_at=start + timedelta(minutes=90),
             place="Kommunhuset, videorummet", mode="video", capacity=15,
-            check_in_code=None, created_by_id=agent.id,
+            check_in_code=new_check_in_code(), created_by_id=agent.id,
         )  # fmt: skip
         group = attendees[chunk_start : chunk_start + 12]
         session.registered_count = len(group) + 1

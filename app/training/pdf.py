@@ -203,9 +203,9 @@ def attendance_sheet_pdf(session, agent_name: str, names: Iterable[str], check_i
     ]
     listed = sorted(names, key=str.casefold)
     for number, name in enumerate(listed, start=1):
-        rows.append([str(number), Paragraph(escape(name), styles["cell"]), "☐", ""])
+        rows.append([str(number), Paragraph(escape(name), styles["cell"]), "", ""])
     for number in range(len(listed) + 1, len(listed) + blank_rows + 1):
-        rows.append([str(number), "", "☐", ""])
+        rows.append([str(number), "", "", ""])
     table = _table(rows, header=True, widths=[12 * mm, 78 * mm, 26 * mm, 54 * mm])
     roomy = [("FONTSIZE", (0, 1), (-1, -1), 10), ("TOPPADDING", (0, 1), (-1, -1), 7),
              ("BOTTOMPADDING", (0, 1), (-1, -1), 7)]  # fmt: skip

@@ -42,7 +42,8 @@ class SessionDetails:
     notes: str
 
 
-def _new_check_in_code() -> str:
+def new_check_in_code() -> str:
+    """A six-character check-in code, easy to read aloud and type."""
     return "".join(secrets.choice(CHECK_IN_ALPHABET) for _ in range(6))
 
 
@@ -63,7 +64,7 @@ def create_session(creator: User, details: SessionDetails) -> TrainingSession:
             agent_id=agent_id,
             municipality_id=municipality_id,
             created_by_id=creator.id,
-            check_in_code=_new_check_in_code(),
+            check_in_code=new_check_in_code(),
             registered_count=0,
             **details.__dict__,
         )

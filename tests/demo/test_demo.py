@@ -69,6 +69,12 @@ def test_demo_seed_after_course_sync_shows_the_cascade(runner, synced_courses):
     assert db.session.scalar(db.select(db.func.count(TrainingSession.id))) > 30
     assert (
         db.session.scalar(
+            db.select(TrainingSession.id).where(TrainingSession.check_in_code.is_(None))
+        )
+        is None
+    )
+    assert (
+        db.session.scalar(
             db.select(db.func.count(Attendance.id)).where(Attendance.status == "no_show")
         )
         > 0
