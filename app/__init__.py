@@ -83,10 +83,12 @@ def init_blueprints(app: Flask) -> None:
     from app.municipalities.routes import bp as municipalities_bp
     from app.quizzes.routes import bp as quizzes_bp
     from app.reports.routes import bp as reports_bp
+    from app.start.routes import bp as start_bp
     from app.training.routes import bp as training_bp
 
     for blueprint in (
         core_bp,
+        start_bp,
         auth_bp,
         courses_bp,
         municipalities_bp,

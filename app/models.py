@@ -1,7 +1,7 @@
 """Every model module, imported once so that metadata and migrations see all tables."""
 
-from app.api import tokens as token_models
 from app.auth import models as auth_models
+from app.auth import tokens as token_models
 from app.certificates import models as certificate_models
 from app.courses import models as course_models
 from app.municipalities import models as municipality_models

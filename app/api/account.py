@@ -4,7 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.api import tokens
+from app.auth import tokens
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 

@@ -9,12 +9,12 @@ from werkzeug.exceptions import HTTPException
 
 from app.api import xapi
 from app.api.openapi import OPENAPI
-from app.api.tokens import user_for_token
 from app.auth.models import Role
+from app.auth.tokens import user_for_token
 from app.certificates import queries as certificate_queries
 from app.certificates.codes import normalise_code
-from app.core.access import get_municipality_or_404
 from app.extensions import csrf, limiter, login_manager
+from app.municipalities.access import get_municipality_or_404
 from app.reports import queries as report_queries
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")

@@ -4,9 +4,9 @@ from pathlib import Path
 
 import click
 
-from app.api.tokens import create_token
 from app.auth.models import Role, User
 from app.auth.services import UserError, create_user, normalise_email
+from app.auth.tokens import create_token
 from app.extensions import db
 from app.municipalities import roster
 from app.municipalities.models import Municipality

@@ -1,6 +1,6 @@
 """Users and their roles."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
@@ -8,6 +8,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from app.core.time import utcnow
 from app.extensions import UTCDateTime, db, login_manager
 from app.municipalities.models import Municipality
 
@@ -19,11 +20,6 @@ class Role(StrEnum):
     AGENT = "agent"
     COORDINATOR = "coordinator"
     ADMIN = "admin"
-
-
-def utcnow() -> datetime:
-    """The current time, timezone-aware in UTC."""
-    return datetime.now(UTC)
 
 
 def hash_password(password: str) -> str:

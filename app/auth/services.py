@@ -1,14 +1,13 @@
 """Writes and checks of the auth domain: creating users, checking credentials."""
 
 import logging
-import re
 
 from app.auth.models import Role, User, hash_password
+from app.core.validation import EMAIL
 from app.extensions import db
 from app.municipalities.models import Municipality
 
 log = logging.getLogger(__name__)
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # Checked against when the email is unknown, so both failures take the same time.
 _DUMMY_HASH = hash_password("timing-equaliser")
 

@@ -5,7 +5,8 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.auth.models import User, utcnow
+from app.auth.models import User
+from app.core.time import utcnow
 from app.courses.models import Course
 from app.extensions import UTCDateTime, db
 from app.municipalities.models import Municipality

@@ -1,32 +1,25 @@
 """Certificate PDFs with reportlab: one A4 landscape page per certificate, and print packs."""
 
-import importlib.resources
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
 from typing import BinaryIO
 
 from babel.dates import format_date
 from reportlab.lib.colors import HexColor
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from app.certificates.codes import display_code
-from app.certificates.qr import draw_qr
-from app.core.i18n import STOCKHOLM
+from app.core.pdf import AUTHOR, BRAND, FONT, INK, MUTED, register_font
+from app.core.qr import draw_qr
+from app.core.time import STOCKHOLM
 
 PAGE = landscape(A4)
-FONT = "NotoSans"
-BRAND = HexColor("#0b5a43")
-INK = HexColor("#1b1f24")
-MUTED = HexColor("#4a5560")
 ACCENT = HexColor("#f2c14e")
 PROGRAMME = "Vi möts resfritt"
-AUTHOR = "Vi möts resfritt – Dalarnas 15 kommuner"
 
 
 @dataclass(frozen=True)
@@ -41,14 +34,6 @@ class CertificatePage:
     trainer_name: str | None
     code: str
     verify_url: str
-
-
-@cache
-def register_font() -> str:
-    """Embed Noto Sans (OFL), which covers å, ä, ö, ễ, Ł and the rest of extended Latin."""
-    path = importlib.resources.files("fontpkg_noto_sans") / "files" / "NotoSans[wdth,wght].ttf"
-    pdfmetrics.registerFont(TTFont(FONT, str(path)))
-    return FONT
 
 
 def swedish_date(moment: datetime) -> str:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import aliased, joinedload
 from app.auth.models import Role, User
 from app.certificates.models import Certificate
 from app.certificates.pdf import CertificatePage
-from app.core.i18n import STOCKHOLM
+from app.core.time import STOCKHOLM
 from app.courses.models import Course
 from app.extensions import db
 from app.municipalities.models import Municipality

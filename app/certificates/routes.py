@@ -26,6 +26,8 @@ from app.core.responses import attachment
 from app.extensions import limiter
 
 bp = Blueprint("certificates", __name__)
+# Certificate codes are shown grouped ("K7QM-X2RT-PA9D") wherever a template prints one.
+bp.add_app_template_global(display_code)
 VERIFY_LIMIT = "30 per minute"
 
 

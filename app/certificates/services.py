@@ -4,9 +4,10 @@ import logging
 
 from sqlalchemy.exc import IntegrityError
 
-from app.auth.models import User, utcnow
+from app.auth.models import User
 from app.certificates.codes import new_code
 from app.certificates.models import Certificate
+from app.core.time import utcnow
 from app.courses.completion import course_completed
 from app.courses.models import Course, CourseCompletion
 from app.extensions import db

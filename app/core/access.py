@@ -1,18 +1,13 @@
-"""Role checks and municipality scoping: the one place that decides who may see what."""
+"""Role checks: the decorator that lets only some roles through to a view."""
 
 from collections.abc import Callable
 from functools import wraps
 
 from flask import abort
 from flask_login import current_user, login_required
-from sqlalchemy import Select
-
-from app.auth.models import Role, User
-from app.extensions import db
-from app.municipalities.models import Municipality
 
 
-def roles_required(*roles: Role) -> Callable:
+def roles_required(*roles: str) -> Callable:
     """Let logged-in users with one of these roles through; others get 403.
 
     :raise 403: the user's role is not among ``roles``.
@@ -29,27 +24,3 @@ def roles_required(*roles: Role) -> Callable:
         return wrapped
 
     return decorator
-
-
-def can_see_municipality(user: User, municipality: Municipality) -> bool:
-    """Admins see every municipality; everyone else only their own."""
-    return user.role == Role.ADMIN or user.municipality_id == municipality.id
-
-
-def get_municipality_or_404(code: str) -> Municipality:
-    """The municipality with this code, if the current user may see it.
-
-    :raise 404: unknown code, or another municipality than the user's (never 403, which
-        would confirm that it exists).
-    """
-    municipality = db.session.scalar(db.select(Municipality).filter_by(code=code))
-    if municipality is None or not can_see_municipality(current_user, municipality):
-        abort(404)
-    return municipality
-
-
-def scope_to_municipality(query: Select, municipality_column) -> Select:
-    """Restrict a query to the current user's municipality unless they are an admin."""
-    if current_user.role == Role.ADMIN:
-        return query
-    return query.where(municipality_column == current_user.municipality_id)

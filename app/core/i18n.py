@@ -1,12 +1,9 @@
 """Language choice: the user's setting, then the language cookie, then Swedish."""
 
-from zoneinfo import ZoneInfo
-
 from flask import current_app, has_request_context, request
 from flask_login import current_user
 
 LANGUAGE_COOKIE = "lang"
-STOCKHOLM = ZoneInfo("Europe/Stockholm")  # everyone in the programme lives in Swedish time
 
 
 def select_locale() -> str:

@@ -4,8 +4,6 @@ from flask import Flask
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
-from app.certificates.codes import display_code
-
 ROLE_LABELS = {
     "employee": _l("medarbetare"),
     "agent": _l("mötesagent"),
@@ -24,5 +22,4 @@ def init_app(app: Flask) -> None:
             "current_locale": lambda: str(get_locale() or "sv"),
             "role_label": lambda role: ROLE_LABELS.get(role, role),
             "audience_label": lambda audience: AUDIENCE_LABELS.get(audience, audience),
-            "display_code": display_code,
         }

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.core.markdown import render_markdown
-from app.courses.yamlfile import Checker, ContentError, LineDict, load_yaml
+from app.core.yamlfile import Checker, ContentError, LineDict, load_yaml
 from app.quizzes.types import COMMON_KEYS, QUESTION_TYPES, QuestionSpec
 
 AUDIENCES = ("agent", "employee")

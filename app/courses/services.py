@@ -7,11 +7,12 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
-from app.auth.models import User, utcnow
+from app.auth.models import User
+from app.core.time import utcnow
+from app.core.yamlfile import ContentError
 from app.courses.completion import update_progress
 from app.courses.loader import CourseSpec, load_courses
 from app.courses.models import Course, Lesson, LessonView, Module
-from app.courses.yamlfile import ContentError
 from app.extensions import db
 from app.quizzes.models import Option, Question, Quiz
 

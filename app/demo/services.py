@@ -5,9 +5,10 @@ import random
 import unicodedata
 from datetime import timedelta
 
-from app.auth.models import Role, User, hash_password, utcnow
+from app.auth.models import Role, User, hash_password
 from app.certificates.codes import new_code
 from app.certificates.models import Certificate
+from app.core.time import utcnow
 from app.courses.models import (
     CompletionMethod,
     Course,

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func
 
 from app.auth.models import Role, User
-from app.auth.services import EMAIL
+from app.core.validation import EMAIL
 from app.extensions import db
 from app.municipalities.models import Municipality
 

@@ -7,9 +7,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.models import Role, User
-from app.core.access import get_municipality_or_404, roles_required
+from app.core.access import roles_required
 from app.extensions import db
 from app.municipalities import queries, roster, services
+from app.municipalities.access import get_municipality_or_404
 from app.municipalities.forms import RosterConfirmForm, RosterUploadForm, StaffTargetForm
 
 bp = Blueprint("municipalities", __name__, url_prefix="/municipalities")

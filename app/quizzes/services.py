@@ -8,7 +8,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import MultiDict
 
-from app.auth.models import User, utcnow
+from app.auth.models import User
+from app.core.time import utcnow
 from app.courses.completion import update_progress
 from app.courses.models import Course
 from app.extensions import db

@@ -6,7 +6,7 @@ from typing import Any, ClassVar
 
 from flask_babel import lazy_gettext as _l
 
-from app.courses.yamlfile import Checker, LineDict
+from app.core.yamlfile import Checker, LineDict
 
 COMMON_KEYS = {"id", "type", "prompt", "explanation"}
 

@@ -6,7 +6,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, distinct, func, literal_column, select, true
 from sqlalchemy.orm import aliased
 
-from app.auth.models import Role, User, utcnow
+from app.auth.models import Role, User
+from app.core.time import utcnow
 from app.courses.completion import certified_agents
 from app.courses.models import Course, CourseCompletion
 from app.extensions import db

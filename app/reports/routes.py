@@ -5,9 +5,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.models import Role
-from app.core.access import get_municipality_or_404, roles_required
+from app.core.access import roles_required
 from app.core.exports import csv_bytes, xlsx_bytes
 from app.core.responses import attachment
+from app.municipalities.access import get_municipality_or_404
 from app.reports import queries
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")

@@ -2,8 +2,7 @@
 
 from icalendar import Calendar, Event
 
-from app.auth.models import utcnow
-from app.core.i18n import STOCKHOLM
+from app.core.time import STOCKHOLM, utcnow
 from app.training.models import TrainingSession
 
 

@@ -14,7 +14,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from app.core.i18n import STOCKHOLM
+from app.core.time import STOCKHOLM
 from app.training.models import SessionMode
 
 MODES = [

@@ -6,7 +6,8 @@ from enum import StrEnum
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.auth.models import User, utcnow
+from app.auth.models import User
+from app.core.time import utcnow
 from app.extensions import UTCDateTime, db
 from app.municipalities.models import Municipality
 

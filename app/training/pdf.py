@@ -22,9 +22,9 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from app.certificates.pdf import BRAND, FONT, INK, MUTED, register_font
-from app.certificates.qr import draw_qr
-from app.core.i18n import STOCKHOLM
+from app.core.pdf import AUTHOR, BRAND, FONT, INK, MUTED, register_font
+from app.core.qr import draw_qr
+from app.core.time import STOCKHOLM
 
 LINE = HexColor("#c9d2cd")
 WASH = HexColor("#f3f6f4")
@@ -124,7 +124,7 @@ def _table(rows: list[list], header: bool, widths=None) -> Table:
 
 def _document(buffer, title: str, subject: str) -> SimpleDocTemplate:
     return SimpleDocTemplate(
-        buffer, pagesize=A4, title=title, author="Vi möts resfritt – Dalarnas 15 kommuner",
+        buffer, pagesize=A4, title=title, author=AUTHOR,
         subject=subject, lang="sv", leftMargin=20 * mm, rightMargin=20 * mm,
         topMargin=18 * mm, bottomMargin=18 * mm,
     )  # fmt: skip

@@ -16,11 +16,11 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.auth.models import Role, User, utcnow
-from app.certificates.qr import qr_svg_path
+from app.auth.models import Role, User
 from app.core.access import roles_required
-from app.core.i18n import STOCKHOLM
+from app.core.qr import qr_svg_path
 from app.core.responses import attachment
+from app.core.time import STOCKHOLM, utcnow
 from app.extensions import db
 from app.training import queries, services
 from app.training.calendar import session_ics

@@ -8,7 +8,8 @@ from datetime import datetime, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
-from app.auth.models import Role, User, utcnow
+from app.auth.models import Role, User
+from app.core.time import utcnow
 from app.courses.completion import update_progress
 from app.courses.models import Course
 from app.extensions import db

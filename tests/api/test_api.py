@@ -2,8 +2,8 @@
 
 import pytest
 
-from app.api.tokens import ApiToken
 from app.auth.models import Role
+from app.auth.tokens import ApiToken
 from app.extensions import db
 
 

@@ -10,10 +10,10 @@ import pytest
 from pypdf import PdfReader
 
 from app.auth.models import Role
-from app.certificates import qr as qr_module
 from app.certificates.codes import ALPHABET, display_code, new_code, normalise_code
 from app.certificates.models import Certificate
 from app.certificates.services import NotCompleted, issue_certificate
+from app.core import qr as qr_module
 from app.courses.models import Course, CourseCompletion
 from app.extensions import db
 from app.training.models import Attendance, AttendanceStatus, SessionKind, TrainingSession

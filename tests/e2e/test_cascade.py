@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
 from app.auth.models import Role
-from app.core.i18n import STOCKHOLM
+from app.core.time import STOCKHOLM
 from tests.e2e.test_certificates import log_in
 from tests.e2e.test_quiz import answer
 from tests.e2e.test_reading import assert_accessible

@@ -16,7 +16,7 @@ from tests.training.fixtures import move
 
 def local(delta: timedelta) -> str:
     """A datetime-local form value in Swedish time."""
-    from app.core.i18n import STOCKHOLM
+    from app.core.time import STOCKHOLM
 
     return (datetime.now(UTC) + delta).astimezone(STOCKHOLM).strftime("%Y-%m-%dT%H:%M")
 

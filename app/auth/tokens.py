@@ -8,7 +8,8 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.auth.models import User, utcnow
+from app.auth.models import User
+from app.core.time import utcnow
 from app.extensions import UTCDateTime, db
 
 log = logging.getLogger(__name__)

@@ -1,0 +1,5 @@
+"""Patterns that check what people type."""
+
+import re
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
