@@ -36,6 +36,7 @@ class Config:
     LOGIN_RATE_LIMIT = "10 per minute"
     RATELIMIT_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
+    ATTENDANCE_WINDOW_DAYS = 14  # attendance may be recorded until this many days after the end
 
 
 class DevelopmentConfig(Config):

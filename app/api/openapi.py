@@ -2,14 +2,16 @@
 
 # ruff: noqa: E501 - a nested document reads better unwrapped
 
+from app.reports.queries import COVERAGE_COLUMNS
+
 _ERROR = {"$ref": "#/components/schemas/Error"}
 _COVERAGE_FIELDS = {
-    "code": {"type": ["string", "null"]}, "name": {"type": "string"},
-    "staff_target": {"type": "integer"}, "staff_trained": {"type": "integer"},
+    **{
+        column.key: {"type": [column.type, "null"] if column.key == "code" else column.type,
+                     "description": str(column.label)}
+        for column in COVERAGE_COLUMNS
+    },
     "coverage": {"type": "number", "description": "staff_trained ÷ staff_target, 0–1"},
-    "agent_target": {"type": "integer"}, "agents_certified": {"type": "integer"},
-    "sessions_held": {"type": "integer"}, "attendees": {"type": "integer"},
-    "trained_online": {"type": "integer"}, "trained_via_session": {"type": "integer"},
 }  # fmt: skip
 
 

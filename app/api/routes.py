@@ -58,9 +58,7 @@ def openapi():
 @api_roles(Role.COORDINATOR, Role.ADMIN)
 def coverage():
     """Coverage of every municipality the caller may see (a coordinator: their own)."""
-    rows = report_queries.coverage_by_municipality()
-    if current_user.role != Role.ADMIN:
-        rows = [row for row in rows if row.code == current_user.municipality.code]
+    rows = report_queries.coverage_for(current_user)
     return jsonify(
         municipalities=[row.as_json() for row in rows],
         totals={

@@ -5,12 +5,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select
+from sqlalchemy import Select, or_
 from sqlalchemy.orm import aliased
 
 from app.auth.models import Role, User
-from app.courses.models import Course, CourseCompletion, Module
+from app.core.time import utcnow
+from app.courses.models import Audience, Course, CourseCompletion, Module
 from app.extensions import db
+from app.progress.rules import trained_online, trained_via_session
 from app.quizzes.models import AttemptState, Quiz, QuizAttempt
 from app.training.models import Attendance, AttendanceStatus, TrainingSession
 
@@ -81,7 +83,9 @@ def statements(
     completions = _scoped(
         db.select(CourseCompletion, User, Course)
         .join(User, User.id == CourseCompletion.user_id)
-        .join(Course, Course.id == CourseCompletion.course_id),
+        .join(Course, Course.id == CourseCompletion.course_id)
+        .where(or_(Course.audience != Audience.EMPLOYEE, trained_online(),
+                   trained_via_session(utcnow()))),
         viewer, CourseCompletion.user_id,
     )  # fmt: skip
     if since:

@@ -4,9 +4,9 @@ from datetime import date
 
 import click
 
-from app.auth.models import Role, User
 from app.certificates import queries
-from app.certificates.pdf import write_pages
+from app.certificates.access import Scope
+from app.certificates.services import write_print_pack
 from app.courses.models import Course
 from app.extensions import db
 from app.municipalities.models import Municipality
@@ -39,12 +39,11 @@ def print_command(code: str, output: str, course_slug: str | None, since: str | 
             raise click.ClickException(
                 f"--since must be a date like 2026-01-31, not '{since}'"
             ) from error
-    programme_office = User(role=Role.ADMIN, email="cli@localhost", name="CLI")
-    if queries.count_valid(programme_office, filters) == 0:
+    scope = Scope.everywhere()  # the command line acts for the programme office
+    if queries.count_valid(scope, filters) == 0:
         raise click.ClickException(
             f"no valid certificates in {municipality.name} match; nothing written"
         )
-    pages = (queries.page_of(row) for row in queries.stream_rows(programme_office, filters, False))
     with open(output, "wb") as handle:
-        count = write_pages(pages, handle, title=f"Intyg – {municipality.name}")
+        count = write_print_pack(scope, filters, handle, f"Intyg – {municipality.name}")
     click.echo(f"Wrote {count} certificate(s) for {municipality.name} to {output}.")

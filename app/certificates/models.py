@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
@@ -13,10 +13,20 @@ from app.municipalities.models import Municipality
 
 
 class Certificate(db.Model):
-    """A certificate (intyg); revoking keeps it on record with the reason."""
+    """A certificate (intyg): names and course as issued; revoking keeps it, with the reason."""
 
     __tablename__ = "certificate"
-    __table_args__ = (UniqueConstraint("user_id", "course_id"),)
+    __table_args__ = (
+        # One valid certificate per person and course; a revoked one stays beside its successor.
+        Index(
+            "uq_certificate_valid",
+            "user_id",
+            "course_id",
+            unique=True,
+            sqlite_where=text("revoked_at IS NULL"),
+            postgresql_where=text("revoked_at IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(12), unique=True)
@@ -27,6 +37,7 @@ class Certificate(db.Model):
     holder_name: Mapped[str] = mapped_column(String(200))
     municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipality.id"), index=True)
     trainer_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    trainer_name: Mapped[str | None] = mapped_column(String(200))  # as it was when issued
     session_id: Mapped[int | None] = mapped_column(ForeignKey("training_session.id"), index=True)
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

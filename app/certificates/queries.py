@@ -8,7 +8,8 @@ from flask import current_app, has_request_context, url_for
 from sqlalchemy import Select, func
 from sqlalchemy.orm import aliased, joinedload
 
-from app.auth.models import Role, User
+from app.auth.models import User
+from app.certificates.access import Scope, may_see
 from app.certificates.models import Certificate
 from app.certificates.pdf import CertificatePage
 from app.core.time import STOCKHOLM
@@ -41,21 +42,14 @@ def certificates_of(user: User) -> list[Certificate]:
     )
 
 
-def can_see(viewer: User, certificate: Certificate) -> bool:
-    """The holder, the coordinator of the certificate's municipality, or an admin."""
-    if viewer.role == Role.ADMIN or certificate.user_id == viewer.id:
-        return True
-    return viewer.role == Role.COORDINATOR and viewer.municipality_id == certificate.municipality_id
-
-
 def visible_certificate(viewer: User, certificate_id: int) -> Certificate | None:
     """The certificate if the viewer may see it; None otherwise, exactly as if it did not exist."""
     certificate = db.session.scalar(
         db.select(Certificate)
-        .options(joinedload(Certificate.municipality), joinedload(Certificate.trainer))
+        .options(joinedload(Certificate.municipality), joinedload(Certificate.holder))
         .where(Certificate.id == certificate_id)
     )
-    return certificate if certificate is not None and can_see(viewer, certificate) else None
+    return certificate if certificate is not None and may_see(viewer, certificate) else None
 
 
 def by_code(code: str) -> Certificate | None:
@@ -79,15 +73,14 @@ def _day_start(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=STOCKHOLM)
 
 
-def filtered(viewer: User, filters: CertificateFilter) -> Select:
-    """Certificates the viewer may list, narrowed by the filters; coordinators see their own
-    municipality only, whatever the filter says."""
+def filtered(scope: Scope, filters: CertificateFilter) -> Select:
+    """Certificates of the scope, narrowed by the filters; a municipality's scope holds its own
+    certificates only, whatever the filter says."""
     query = db.select(Certificate)
-    if viewer.role == Role.ADMIN:
-        if filters.municipality_id:
-            query = query.where(Certificate.municipality_id == filters.municipality_id)
-    else:
-        query = query.where(Certificate.municipality_id == viewer.municipality_id)
+    if scope.municipality_id is not None:
+        query = query.where(Certificate.municipality_id == scope.municipality_id)
+    elif filters.municipality_id:
+        query = query.where(Certificate.municipality_id == filters.municipality_id)
     if filters.course_id:
         query = query.where(Certificate.course_id == filters.course_id)
     if filters.issued_from:
@@ -103,9 +96,9 @@ def filtered(viewer: User, filters: CertificateFilter) -> Select:
     return query
 
 
-def count_valid(viewer: User, filters: CertificateFilter) -> int:
+def count_valid(scope: Scope, filters: CertificateFilter) -> int:
     """How many unrevoked certificates the filtered list holds (1 query)."""
-    valid = filtered(viewer, filters).where(Certificate.revoked_at.is_(None))
+    valid = filtered(scope, filters).where(Certificate.revoked_at.is_(None))
     return db.session.scalar(db.select(func.count()).select_from(valid.subquery()))
 
 
@@ -116,40 +109,37 @@ class CertificateRow:
     certificate: Certificate
     email: str
     municipality_name: str | None
-    trainer_name: str | None
 
 
-def _rows_query(viewer: User, filters: CertificateFilter) -> Select:
-    trainer = aliased(User)
-    listed = filtered(viewer, filters).subquery()
+def _rows_query(scope: Scope, filters: CertificateFilter) -> Select:
+    listed = filtered(scope, filters).subquery()
     certificate = aliased(Certificate, listed)
     return (
-        db.select(certificate, User.email, Municipality.name, trainer.name)
+        db.select(certificate, User.email, Municipality.name)
         .join(User, User.id == certificate.user_id)
         .outerjoin(Municipality, Municipality.id == certificate.municipality_id)
-        .outerjoin(trainer, trainer.id == certificate.trainer_id)
         .order_by(certificate.issued_at.desc(), certificate.id.desc())
     )
 
 
 def list_page(
-    viewer: User, filters: CertificateFilter, page: int
+    scope: Scope, filters: CertificateFilter, page: int
 ) -> tuple[list[CertificateRow], int]:
     """One page of the filtered list and the total count (2 queries)."""
     total = db.session.scalar(
-        db.select(func.count()).select_from(filtered(viewer, filters).subquery())
+        db.select(func.count()).select_from(filtered(scope, filters).subquery())
     )
     rows = db.session.execute(
-        _rows_query(viewer, filters).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
+        _rows_query(scope, filters).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
     ).all()
     return [CertificateRow(*row) for row in rows], total
 
 
 def stream_rows(
-    viewer: User, filters: CertificateFilter, include_revoked: bool = True
+    scope: Scope, filters: CertificateFilter, include_revoked: bool = True
 ) -> Iterator[CertificateRow]:
     """Every row of the filtered list, fetched in batches so memory stays flat (1 query)."""
-    query = _rows_query(viewer, filters)
+    query = _rows_query(scope, filters)
     for row in db.session.execute(query.execution_options(yield_per=500)):
         if include_revoked or row[0].revoked_at is None:
             yield CertificateRow(*row)
@@ -164,13 +154,13 @@ def page_of(row: CertificateRow) -> CertificatePage:
         course_version=certificate.course_version,
         issued_at=certificate.issued_at,
         municipality_name=row.municipality_name,
-        trainer_name=row.trainer_name,
+        trainer_name=certificate.trainer_name,
         code=certificate.code,
         verify_url=verify_url(certificate.code),
     )
 
 
-def filter_choices(viewer: User) -> dict[str, list[tuple[int, str]]]:
+def filter_choices(scope: Scope) -> dict[str, list[tuple[int, str]]]:
     """Options for the filter form: courses, municipalities, trainers and sessions (4 queries)."""
     courses = db.session.execute(
         db.select(Course.id, Course.title)
@@ -180,17 +170,14 @@ def filter_choices(viewer: User) -> dict[str, list[tuple[int, str]]]:
     municipalities = db.session.execute(
         db.select(Municipality.id, Municipality.name).order_by(Municipality.name)
     ).all()
-    scope = [] if viewer.role == Role.ADMIN else [User.municipality_id == viewer.municipality_id]
+    mine = scope.municipality_id
+    trainer_scope = [] if mine is None else [User.municipality_id == mine]
     trainers = db.session.execute(
         db.select(User.id, User.name)
-        .where(User.id.in_(db.select(Certificate.trainer_id)), *scope)
+        .where(User.id.in_(db.select(Certificate.trainer_id)), *trainer_scope)
         .order_by(User.name)
     ).all()
-    session_scope = (
-        []
-        if viewer.role == Role.ADMIN
-        else [TrainingSession.municipality_id == viewer.municipality_id]
-    )
+    session_scope = [] if mine is None else [TrainingSession.municipality_id == mine]
     sessions = db.session.execute(
         db.select(TrainingSession.id, TrainingSession.title, TrainingSession.starts_at)
         .where(TrainingSession.id.in_(db.select(Certificate.session_id)), *session_scope)

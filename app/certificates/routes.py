@@ -17,9 +17,10 @@ from flask_login import current_user, login_required
 
 from app.auth.models import Role
 from app.certificates import queries, services
+from app.certificates.access import may_revoke, scope_of
 from app.certificates.codes import display_code, normalise_code
 from app.certificates.forms import CertificateFilterForm, RevokeForm, VerifyForm
-from app.certificates.pdf import certificate_pdf, swedish_date, write_pages
+from app.certificates.pdf import certificate_pdf, swedish_date
 from app.core.access import roles_required
 from app.core.exports import csv_bytes
 from app.core.responses import attachment
@@ -59,7 +60,6 @@ def download(certificate_id: int):
         certificate,
         certificate.holder.email,
         certificate.municipality.name if certificate.municipality else None,
-        certificate.trainer.name if certificate.trainer else None,
     )
     data = certificate_pdf(queries.page_of(page))
     return attachment(data, f"intyg-{certificate.code}.pdf", "application/pdf")
@@ -68,7 +68,7 @@ def download(certificate_id: int):
 def _filters_from_request():
     """The filter form from the query string, and the filters it selects (None if invalid)."""
     form = CertificateFilterForm(request.args)
-    form.set_choices(queries.filter_choices(current_user))
+    form.set_choices(queries.filter_choices(scope_of(current_user)))
     if current_user.role != Role.ADMIN:
         del form.municipality
     if request.args and not form.validate():
@@ -96,7 +96,7 @@ def index():
     """The certificates of the coordinator's municipality (or any, for admins), filtered."""
     form, filters = _filters_from_request()
     page = max(1, request.args.get("page", 1, type=int) or 1)
-    rows, total = queries.list_page(current_user, filters, page) if filters else ([], 0)
+    rows, total = queries.list_page(scope_of(current_user), filters, page) if filters else ([], 0)
     return render_template(
         "certificates/index.html",
         form=form,
@@ -115,12 +115,11 @@ def print_pack():
     _form, filters = _filters_from_request()
     if filters is None:
         return _back_to_filters()
-    if queries.count_valid(current_user, filters) == 0:
+    if queries.count_valid(scope_of(current_user), filters) == 0:
         flash(_("Det finns inga giltiga intyg att skriva ut med de här filtren."), "info")
         return redirect(url_for(".index", **request.args))
-    pages = (queries.page_of(row) for row in queries.stream_rows(current_user, filters, False))
     output = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)  # noqa: SIM115 - send_file closes it
-    write_pages(pages, output, title="Intyg – utskriftspaket")
+    services.write_print_pack(scope_of(current_user), filters, output, "Intyg – utskriftspaket")
     output.seek(0)
     stamp = datetime.now().strftime("%Y-%m-%d")
     return attachment(output, f"intyg-utskriftspaket-{stamp}.pdf", "application/pdf")
@@ -144,10 +143,10 @@ def export_csv():
             row.certificate.course_version,
             row.municipality_name,
             swedish_date(row.certificate.issued_at),
-            row.trainer_name,
+            row.certificate.trainer_name,
             _("återkallat") if row.certificate.revoked else _("giltigt"),
         ]
-        for row in queries.stream_rows(current_user, filters)
+        for row in queries.stream_rows(scope_of(current_user), filters)
     )
     stamp = datetime.now().strftime("%Y-%m-%d")
     return attachment(csv_bytes(header, rows), f"intyg-{stamp}.csv", "text/csv")
@@ -158,6 +157,8 @@ def export_csv():
 def revoke(certificate_id: int):
     """Revoke a certificate with a reason (the holder's coordinator, or an admin)."""
     certificate = _visible_or_404(certificate_id)
+    if not may_revoke(current_user, certificate):
+        abort(404)
     form = RevokeForm()
     if form.validate_on_submit():
         services.revoke_certificate(certificate, current_user, form.reason.data)

@@ -1,19 +1,27 @@
-"""Writes of the certificates domain: issuing on completion, revoking."""
+"""Writes of the certificates domain: issuing on completion, revoking, the print pack."""
 
 import logging
+from collections.abc import Iterable
+from typing import BinaryIO
 
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 
 from app.auth.models import User
+from app.certificates import queries
+from app.certificates.access import Scope
 from app.certificates.codes import new_code
 from app.certificates.models import Certificate
+from app.certificates.pdf import write_pages
 from app.core.time import utcnow
-from app.courses.completion import course_completed
 from app.courses.models import Course, CourseCompletion
 from app.extensions import db
+from app.progress.completion import completion_withdrawn, course_completed
 from app.training.models import TrainingSession
 
 log = logging.getLogger(__name__)
+# Kept on the record in the programme's language, whoever's interface marked the absence.
+WITHDRAWN_REASON = "Närvaron vid utbildningstillfället ändrades till frånvarande."
 
 
 class NotCompleted(Exception):
@@ -21,64 +29,131 @@ class NotCompleted(Exception):
 
 
 def issue_certificate(user: User, course: Course) -> Certificate:
-    """Issue the user's certificate for a completed course, or return the one already issued.
+    """Issue the user's certificate for a completed course, or return the valid one already issued.
 
     :raise NotCompleted: there is no completion of this course by this user.
     """
-    existing = _certificate_of(user, course)
-    if existing is not None:
-        return existing
     completion = db.session.scalar(
         db.select(CourseCompletion).filter_by(user_id=user.id, course_id=course.id)
     )
     if completion is None:
         raise NotCompleted(f"{user.email} has not completed {course.slug}")
-    trainer_id = None
-    if completion.session_id is not None:
-        trainer_id = db.session.scalar(
-            db.select(TrainingSession.agent_id).filter_by(id=completion.session_id)
+    issue_certificates(course, [completion])
+    return db.session.scalar(
+        db.select(Certificate).filter_by(user_id=user.id, course_id=course.id, revoked_at=None)
+    )
+
+
+def issue_certificates(course: Course, completions: list[CourseCompletion]) -> list[Certificate]:
+    """Issue certificates for completions that have no valid one (a fixed number of statements).
+
+    Holder name, trainer name and course title are copied onto the certificate: later renames
+    do not rewrite it. A certificate replacing a revoked one (an agent re-certified) is dated now.
+    """
+    if not course.certificate or not completions:
+        return []
+    user_ids = [completion.user_id for completion in completions]
+    trainer = aliased(User)
+    people = {
+        user_id: (name, municipality_id, trainer_id, trainer_name)
+        for user_id, name, municipality_id, trainer_id, trainer_name in db.session.execute(
+            db.select(User.id, User.name, User.municipality_id, trainer.id, trainer.name)
+            .join(CourseCompletion, CourseCompletion.user_id == User.id)
+            .outerjoin(TrainingSession, TrainingSession.id == CourseCompletion.session_id)
+            .outerjoin(trainer, trainer.id == TrainingSession.agent_id)
+            .where(CourseCompletion.course_id == course.id, User.id.in_(user_ids))
         )
-    for _ in range(5):  # a clash of 60-bit codes is astronomically rare, but cheap to retry
-        certificate = Certificate(
-            code=new_code(),
-            user_id=user.id,
-            course_id=course.id,
-            course_title=course.title,
-            course_version=completion.course_version,
-            holder_name=user.name,
-            municipality_id=user.municipality_id,
-            trainer_id=trainer_id,
-            session_id=completion.session_id,
-            issued_at=completion.completed_at,
+    }
+    existing = db.session.execute(
+        db.select(Certificate.user_id, Certificate.revoked_at).where(
+            Certificate.course_id == course.id, Certificate.user_id.in_(user_ids)
         )
+    ).all()
+    held = {user_id for user_id, _ in existing}
+    valid = {user_id for user_id, revoked_at in existing if revoked_at is None}
+    now, issued = utcnow(), []
+    for completion in completions:
+        if completion.user_id in valid or completion.user_id not in people:
+            continue
+        name, municipality_id, trainer_id, trainer_name = people[completion.user_id]
+        issued.append(
+            Certificate(
+                code=new_code(),
+                user_id=completion.user_id,
+                course_id=course.id,
+                course_title=course.title,
+                course_version=completion.course_version,
+                holder_name=name,
+                municipality_id=municipality_id,
+                trainer_id=trainer_id,
+                trainer_name=trainer_name,
+                session_id=completion.session_id,
+                issued_at=now if completion.user_id in held else completion.completed_at,
+            )
+        )
+    try:
+        with db.session.begin_nested():
+            db.session.add_all(issued)
+    except IntegrityError:  # a code clash or a concurrent issue: one at a time, with new codes
+        issued = [certificate for certificate in issued if _insert_with_free_code(certificate)]
+    db.session.commit()
+    for certificate in issued:
+        log.info("Issued certificate %s to user %d for %s", certificate.code,
+                 certificate.user_id, course.slug)  # fmt: skip
+    return issued
+
+
+def _insert_with_free_code(certificate: Certificate) -> bool:
+    """Insert one certificate, drawing new codes on a clash; False if a valid twin exists."""
+    for _ in range(5):
         try:
             with db.session.begin_nested():
                 db.session.add(certificate)
-            db.session.commit()
-            log.info(
-                "Issued certificate %s to %s for %s", certificate.code, user.email, course.slug
-            )
-            return certificate
+            return True
         except IntegrityError:
-            existing = _certificate_of(user, course)
-            if existing is not None:  # another request issued it at the same moment
-                return existing
+            twin = db.session.scalar(
+                db.select(Certificate.id).filter_by(
+                    user_id=certificate.user_id, course_id=certificate.course_id, revoked_at=None
+                )
+            )
+            if twin is not None:
+                return False
+            certificate.code = new_code()
     raise RuntimeError("could not find a free certificate code")
 
 
-def _certificate_of(user: User, course: Course) -> Certificate | None:
-    return db.session.scalar(db.select(Certificate).filter_by(user_id=user.id, course_id=course.id))
-
-
 @course_completed.connect
-def _issue_on_completion(completion: CourseCompletion, user: User, course: Course) -> None:
+def _issue_on_completion(course: Course, completions: list[CourseCompletion]) -> None:
     """Completing a course that gives a certificate issues it."""
-    if course.certificate:
-        issue_certificate(user, course)
+    issue_certificates(course, completions)
+
+
+@completion_withdrawn.connect
+def _revoke_on_withdrawal(course: Course, completions: list[CourseCompletion], by: User) -> None:
+    """A completion via a session that no longer holds takes its certificate with it."""
+    db.session.execute(
+        db.update(Certificate)
+        .where(
+            Certificate.course_id == course.id,
+            Certificate.session_id.in_({c.session_id for c in completions}),
+            Certificate.user_id.in_([c.user_id for c in completions]),
+            Certificate.revoked_at.is_(None),
+        )
+        .values(
+            revoked_at=utcnow(),
+            revoked_by_id=by.id,
+            revoked_reason=WITHDRAWN_REASON,
+        )
+    )
+    db.session.commit()
 
 
 def revoke_certificate(certificate: Certificate, by: User, reason: str) -> None:
-    """Revoke a certificate with a reason; it stays on record and verifies as revoked."""
+    """Revoke a certificate with a reason; it stays on record and verifies as revoked.
+
+    Revoking an agent-course certificate ends the agent's certification at once (see
+    `app.progress.rules.certified_agent`); a new follow-up meeting re-certifies them.
+    """
     if certificate.revoked:
         return
     certificate.revoked_at = utcnow()
@@ -86,3 +161,13 @@ def revoke_certificate(certificate: Certificate, by: User, reason: str) -> None:
     certificate.revoked_by_id = by.id
     db.session.commit()
     log.info("Certificate %s revoked by %s: %s", certificate.code, by.email, reason)
+
+
+def write_print_pack(
+    scope: Scope, filters: queries.CertificateFilter, output: BinaryIO, title: str
+) -> int:
+    """Write every valid certificate of the scope and filters as one PDF; return how many."""
+    rows: Iterable = queries.stream_rows(scope, filters, include_revoked=False)
+    count = write_pages((queries.page_of(row) for row in rows), output, title=title)
+    log.info("Print pack of %d certificate(s) written (scope %s)", count, scope)
+    return count

@@ -7,9 +7,10 @@ from pathlib import Path
 
 from app.core.markdown import render_markdown
 from app.core.yamlfile import Checker, ContentError, LineDict, load_yaml
+from app.courses.models import Audience
 from app.quizzes.types import COMMON_KEYS, QUESTION_TYPES, QuestionSpec
 
-AUDIENCES = ("agent", "employee")
+AUDIENCES = tuple(Audience)
 COURSE_KEYS = (
     {"title", "audience"},
     {"description", "version", "modules", "completion", "certificate"},
@@ -117,9 +118,12 @@ def _read_course(folder: Path, position: int, errors: list[ContentError]) -> Cou
         check.error(
             1, f"course folder name '{folder.name}' must be lowercase letters, digits and -"
         )
-    audience = check.text(data, "audience", default="employee")
+    audience = check.text(data, "audience", default=Audience.EMPLOYEE)
     if audience not in AUDIENCES:
         check.error(data.line_of("audience"), f"audience must be one of {', '.join(AUDIENCES)}")
+    if audience == Audience.AGENT and data.get("certificate") is not True:
+        # certification is the agent certificate: without one no agent could run sessions
+        check.error(data.line_of("audience"), "a course for agents must have certificate: true")
     follow_up = False
     if "completion" in data:
         completion = check.mapping(data["completion"], data.line_of("completion"), "completion")
@@ -130,7 +134,7 @@ def _read_course(folder: Path, position: int, errors: list[ContentError]) -> Cou
         slug=folder.name,
         title=check.text(data, "title", default="") or "",
         description=check.text(data, "description", default="") or "",
-        audience=audience or "employee",
+        audience=audience or Audience.EMPLOYEE,
         version=check.integer(data, "version", 1, default=1),
         follow_up_required=follow_up,
         certificate=check.boolean(data, "certificate"),

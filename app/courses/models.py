@@ -10,6 +10,13 @@ from app.core.time import utcnow
 from app.extensions import UTCDateTime, db
 
 
+class Audience(StrEnum):
+    """Who a course is for."""
+
+    AGENT = "agent"
+    EMPLOYEE = "employee"
+
+
 class Course(db.Model):
     """A course, identified by its folder name under courses/."""
 
@@ -19,7 +26,7 @@ class Course(db.Model):
     slug: Mapped[str] = mapped_column(String(100), unique=True)
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
-    audience: Mapped[str] = mapped_column(String(20))  # agent | employee
+    audience: Mapped[str] = mapped_column(String(20))  # an Audience
     version: Mapped[int] = mapped_column(default=1)
     follow_up_required: Mapped[bool] = mapped_column(default=False)
     certificate: Mapped[bool] = mapped_column(default=False)

@@ -146,7 +146,7 @@ class NextStep:
         return self.lesson is None
 
 
-def next_step(outline: list[OutlineLesson], progress: dict[int, dict]) -> NextStep | None:
+def next_step(outline: list[OutlineLesson], progress: dict) -> NextStep | None:
     """Module by module: the first unread lesson, else the quiz not yet passed."""
     modules: dict[int, list[OutlineLesson]] = {}
     for item in outline:
@@ -156,7 +156,7 @@ def next_step(outline: list[OutlineLesson], progress: dict[int, dict]) -> NextSt
         if unread is not None:
             return NextStep(unread.module, unread.lesson)
         state = progress.get(items[0].module.id)
-        if state and not state["quiz_passed"]:
+        if state and not state.quiz_passed:
             return NextStep(items[0].module)
     return None
 

@@ -6,9 +6,9 @@ from flask import Blueprint, abort, current_app, render_template, send_from_dire
 from flask_login import current_user, login_required
 
 from app.courses import queries
-from app.courses.completion import module_progress
 from app.courses.loader import IMAGE_TYPES
 from app.courses.services import record_lesson_view
+from app.progress.completion import module_progress
 
 bp = Blueprint("courses", __name__, url_prefix="/courses")
 
@@ -27,8 +27,8 @@ def course(slug: str):
     course = queries.get_course_for(current_user, slug) or abort(404)
     outline = queries.course_outline(current_user, course)
     progress = module_progress(current_user, course)
-    quizzes = sum(1 for item in progress.values() if item["quiz_id"])
-    passed = sum(1 for item in progress.values() if item["quiz_id"] and item["quiz_passed"])
+    quizzes = sum(1 for item in progress.values() if item.quiz_id)
+    passed = sum(1 for item in progress.values() if item.quiz_id and item.quiz_passed)
     completion = queries.completion_of(current_user, course)
     viewed = sum(item.viewed for item in outline)
     summary = queries.CourseProgress(

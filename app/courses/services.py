@@ -10,10 +10,10 @@ from sqlalchemy.exc import IntegrityError
 from app.auth.models import User
 from app.core.time import utcnow
 from app.core.yamlfile import ContentError
-from app.courses.completion import update_progress
 from app.courses.loader import CourseSpec, load_courses
 from app.courses.models import Course, Lesson, LessonView, Module
 from app.extensions import db
+from app.progress.completion import update_progress
 from app.quizzes.models import Option, Question, Quiz
 
 log = logging.getLogger(__name__)

@@ -14,6 +14,11 @@ def can_see_municipality(user: User, municipality: Municipality) -> bool:
     return user.role == Role.ADMIN or user.municipality_id == municipality.id
 
 
+def may_set_targets(user: User) -> bool:
+    """Targets are the programme office's: one municipality cannot inflate its own coverage."""
+    return user.role == Role.ADMIN
+
+
 def get_municipality_or_404(code: str) -> Municipality:
     """The municipality with this code, if the current user may see it.
 

@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, IntegerField
-from wtforms.validators import DataRequired, NumberRange
+from wtforms.validators import DataRequired, NumberRange, Optional
 
 
 class RosterUploadForm(FlaskForm):
@@ -19,10 +19,14 @@ class RosterConfirmForm(FlaskForm):
     data = HiddenField(validators=[DataRequired()])
 
 
-class StaffTargetForm(FlaskForm):
-    """A coordinator's own staff target, which a roster import then keeps."""
+class TargetsForm(FlaskForm):
+    """The programme office's targets for a municipality; roster imports then keep them."""
 
     staff_target = IntegerField(
         _l("Mål: antal medarbetare att utbilda"),
         validators=[DataRequired(_l("Ange ett antal.")), NumberRange(min=1, max=100000)],
+    )
+    agent_target = IntegerField(
+        _l("Mål: antal mötesagenter"),
+        validators=[Optional(), NumberRange(min=1, max=10000)],
     )

@@ -10,8 +10,8 @@ from app.auth.models import Role, User
 from app.core.access import roles_required
 from app.extensions import db
 from app.municipalities import queries, roster, services
-from app.municipalities.access import get_municipality_or_404
-from app.municipalities.forms import RosterConfirmForm, RosterUploadForm, StaffTargetForm
+from app.municipalities.access import get_municipality_or_404, may_set_targets
+from app.municipalities.forms import RosterConfirmForm, RosterUploadForm, TargetsForm
 
 bp = Blueprint("municipalities", __name__, url_prefix="/municipalities")
 
@@ -28,7 +28,11 @@ def index():
 def people(code: str):
     """One municipality's people (its coordinator, or an admin)."""
     municipality = get_municipality_or_404(code)
-    form = StaffTargetForm(staff_target=municipality.staff_target)
+    form = None
+    if may_set_targets(current_user):
+        form = TargetsForm(
+            staff_target=municipality.staff_target, agent_target=municipality.agent_target
+        )
     return render_template(
         "municipalities/people.html",
         municipality=municipality,
@@ -37,17 +41,19 @@ def people(code: str):
     )
 
 
-@bp.post("/<code>/target")
-@roles_required(Role.COORDINATOR, Role.ADMIN)
-def set_target(code: str):
-    """Set the staff target by hand; roster imports then keep it."""
+@bp.post("/<code>/targets")
+@roles_required(Role.ADMIN)
+def set_targets(code: str):
+    """The programme office sets the staff and agent targets; roster imports then keep them."""
     municipality = get_municipality_or_404(code)
-    form = StaffTargetForm()
+    form = TargetsForm()
     if form.validate_on_submit():
-        services.set_staff_target(municipality, form.staff_target.data)
-        flash(_("Målet är sparat."), "info")
+        services.set_targets(
+            municipality, form.staff_target.data, form.agent_target.data, current_user
+        )
+        flash(_("Målen är sparade."), "info")
     else:
-        flash(_("Ange målet som ett antal från 1."), "error")
+        flash(_("Ange målen som antal från 1."), "error")
     return redirect(url_for(".people", code=code))
 
 

@@ -45,11 +45,15 @@ def seed_municipalities() -> int:
     return changed
 
 
-def set_staff_target(municipality: Municipality, target: int) -> None:
-    """A coordinator's own target; roster imports keep it from now on."""
-    municipality.staff_target, municipality.staff_target_explicit = target, True
+def set_targets(
+    municipality: Municipality, staff_target: int, agent_target: int | None, by
+) -> None:
+    """The programme office's targets; roster imports keep the staff target from now on."""
+    municipality.staff_target, municipality.staff_target_explicit = staff_target, True
+    municipality.agent_target = agent_target
     db.session.commit()
-    log.info("Staff target of %s set to %d", municipality.code, target)
+    log.info("Targets of %s set by %s: %d staff, %s agents", municipality.code, by.email,
+             staff_target, agent_target)  # fmt: skip
 
 
 def set_active(person, active: bool) -> None:

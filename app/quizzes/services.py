@@ -10,9 +10,9 @@ from werkzeug.datastructures import MultiDict
 
 from app.auth.models import User
 from app.core.time import utcnow
-from app.courses.completion import update_progress
 from app.courses.models import Course
 from app.extensions import db
+from app.progress.completion import update_progress
 from app.quizzes import queries
 from app.quizzes.models import AttemptState, Option, Question, Quiz, QuizAttempt
 from app.quizzes.types import QUESTION_TYPES, InvalidAnswer

@@ -1,20 +1,50 @@
-"""Coverage (DESIGN §5) as SQL aggregates: a fixed number of queries whatever the data size."""
+"""Coverage (DESIGN §5) as SQL aggregates composed from `app.progress.rules`.
+
+Each function runs a fixed number of queries whatever the data size. Every figure is built from
+the same rules, so the headline, the months and the agents' reach agree by construction.
+"""
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, distinct, func, literal_column, select, true
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, distinct, func, literal_column, or_, select, true
 from sqlalchemy.orm import aliased
 
 from app.auth.models import Role, User
 from app.core.time import utcnow
-from app.courses.completion import certified_agents
-from app.courses.models import Course, CourseCompletion
 from app.extensions import db
 from app.municipalities.models import Municipality
-from app.training.models import Attendance, AttendanceStatus, SessionKind, TrainingSession
+from app.progress.rules import certified_agent, session_held, staff_trained
+from app.training.models import Attendance, AttendanceStatus, TrainingSession
 
 BEHIND_AFTER = timedelta(days=60)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One figure of a coverage row: its key (attribute and JSON), label, and JSON type."""
+
+    key: str
+    label: str
+    type: str = "integer"
+
+
+# The one definition of a coverage row's columns: the CSV/XLSX exports, the API's JSON and its
+# OpenAPI schema are all written from this list.
+COVERAGE_COLUMNS = (
+    Column("code", _l("Kod"), "string"),
+    Column("name", _l("Kommun"), "string"),
+    Column("staff_target", _l("Mål, medarbetare")),
+    Column("staff_trained", _l("Utbildade")),
+    Column("coverage_percent", _l("Täckning (%)"), "number"),
+    Column("agent_target", _l("Mål, agenter")),
+    Column("agents_certified", _l("Certifierade agenter")),
+    Column("sessions_held", _l("Tillfällen")),
+    Column("attendees", _l("Deltagare")),
+    Column("trained_online", _l("Utbildade online")),
+    Column("trained_via_session", _l("Utbildade via tillfälle")),
+)
 
 
 @dataclass
@@ -38,33 +68,24 @@ class Coverage:
         return self.staff_trained / self.staff_target if self.staff_target else 0.0
 
     @property
+    def coverage_percent(self) -> float:
+        """The coverage in percent, one decimal."""
+        return round(100 * self.coverage, 1)
+
+    @property
     def agent_coverage(self) -> float:
         """Agents certified ÷ agent target, 0–1."""
         return self.agents_certified / self.agent_target if self.agent_target else 0.0
 
+    def cells(self) -> list:
+        """The row as export cells, in COVERAGE_COLUMNS order."""
+        return [getattr(self, column.key) for column in COVERAGE_COLUMNS]
+
     def as_json(self) -> dict:
-        """The API's shape (DESIGN §6)."""
-        return {
-            "code": self.code, "name": self.name, "staff_target": self.staff_target,
-            "staff_trained": self.staff_trained, "coverage": round(self.coverage, 4),
-            "agent_target": self.agent_target, "agents_certified": self.agents_certified,
-            "sessions_held": self.sessions_held, "attendees": self.attendees,
-            "trained_online": self.trained_online, "trained_via_session": self.trained_via_session,
-        }  # fmt: skip
-
-
-def _audience_completions(audience: str):
-    """Completions of courses for an audience, with the completer's municipality."""
-    return (
-        select(
-            User.municipality_id.label("municipality_id"),
-            CourseCompletion.user_id.label("user_id"),
-            CourseCompletion.method.label("method"),
-        )
-        .join(User, User.id == CourseCompletion.user_id)
-        .join(Course, Course.id == CourseCompletion.course_id)
-        .where(Course.audience == audience)
-    )
+        """The API's shape (DESIGN §6): every column, with `coverage` as a 0–1 share."""
+        data = {column.key: getattr(self, column.key) for column in COVERAGE_COLUMNS}
+        data["coverage"] = round(self.coverage, 4)
+        return data
 
 
 def coverage_by_municipality(
@@ -72,32 +93,22 @@ def coverage_by_municipality(
 ) -> list[Coverage]:
     """Every municipality's coverage (or `only` that one's), in one query."""
     now = now or utcnow()
-    staff = _audience_completions("employee").where(User.active.is_(True)).subquery()
+    trained_rows = staff_trained(now)
     trained = (
         select(
-            staff.c.municipality_id,
-            func.count(distinct(staff.c.user_id)).label("trained"),
-            func.count(distinct(staff.c.user_id))
-            .filter(staff.c.method == "online")
-            .label("online"),
-            func.count(distinct(staff.c.user_id))
-            .filter(staff.c.method == "session")
-            .label("session"),
+            trained_rows.c.municipality_id,
+            func.count().label("trained"),
+            func.count().filter(trained_rows.c.method == "online").label("online"),
+            func.count().filter(trained_rows.c.method == "session").label("session"),
         )
-        .group_by(staff.c.municipality_id)
+        .group_by(trained_rows.c.municipality_id)
         .subquery()
     )
-    agent_rows = _audience_completions("agent").where(User.role == Role.AGENT).subquery()
     certified = (
-        select(agent_rows.c.municipality_id, func.count(distinct(agent_rows.c.user_id)).label("n"))
-        .group_by(agent_rows.c.municipality_id)
+        select(User.municipality_id, func.count(User.id).label("n"))
+        .where(certified_agent())
+        .group_by(User.municipality_id)
         .subquery()
-    )
-    held = and_(
-        TrainingSession.kind == SessionKind.END_USER,
-        TrainingSession.cancelled_at.is_(None),
-        TrainingSession.starts_at <= now,
-        TrainingSession.agent_id.in_(certified_agents()),  # an uncertified agent's does not count
     )
     sessions = (
         select(
@@ -105,14 +116,8 @@ def coverage_by_municipality(
             func.count(distinct(TrainingSession.id)).label("held"),
             func.count(distinct(Attendance.user_id)).label("attendees"),
         )
-        .outerjoin(
-            Attendance,
-            and_(
-                Attendance.session_id == TrainingSession.id,
-                Attendance.status == AttendanceStatus.ATTENDED,
-            ),
-        )  # fmt: skip
-        .where(held)
+        .outerjoin(Attendance, _attended_at(TrainingSession))
+        .where(session_held(now))
         .group_by(TrainingSession.municipality_id)
         .subquery()
     )
@@ -149,6 +154,15 @@ def coverage_by_municipality(
     ]
 
 
+def coverage_for(viewer: User) -> list[Coverage]:
+    """The coverage rows the viewer may see: every municipality for admins, else their own."""
+    if viewer.role == Role.ADMIN:
+        return coverage_by_municipality()
+    if viewer.role == Role.COORDINATOR and viewer.municipality is not None:
+        return coverage_by_municipality(only=viewer.municipality)
+    return []
+
+
 def coverage_of(municipality: Municipality) -> Coverage:
     """One municipality's coverage (1 query)."""
     return coverage_by_municipality(only=municipality)[0]
@@ -166,9 +180,17 @@ def totals(rows: list[Coverage]) -> Coverage:
     )  # fmt: skip
 
 
+def _attended_at(training_session):
+    """Join condition: attendance rows marked attended at the session."""
+    return and_(
+        Attendance.session_id == training_session.id,
+        Attendance.status == AttendanceStatus.ATTENDED,
+    )
+
+
 @dataclass
 class AgentReach:
-    """One agent of a municipality and the staff they reached."""
+    """One agent of a municipality (or someone who was one) and the staff they reached."""
 
     email: str
     name: str
@@ -186,7 +208,11 @@ class AgentReach:
 
 
 def agents_of(municipality: Municipality, now: datetime | None = None) -> list[AgentReach]:
-    """Each agent of the municipality: certified, sessions, attendees, staff trained (1 query)."""
+    """Active agents of the municipality, and anyone who held sessions there, with their reach.
+
+    Sessions held and staff trained use the same rules as the headline, so the agents' staff
+    trained add up to the municipality's staff trained via sessions (1 query).
+    """
     now = now or utcnow()
     held = (
         select(
@@ -195,47 +221,41 @@ def agents_of(municipality: Municipality, now: datetime | None = None) -> list[A
             func.count(distinct(Attendance.user_id)).label("attendees"),
             func.max(TrainingSession.starts_at).label("last"),
         )
-        .outerjoin(
-            Attendance,
-            and_(
-                Attendance.session_id == TrainingSession.id,
-                Attendance.status == AttendanceStatus.ATTENDED,
-            ),
-        )  # fmt: skip
-        .where(
-            TrainingSession.kind == SessionKind.END_USER,
-            TrainingSession.cancelled_at.is_(None),
-            TrainingSession.starts_at <= now,
-        )
+        .outerjoin(Attendance, _attended_at(TrainingSession))
+        .where(session_held(now), TrainingSession.municipality_id == municipality.id)
         .group_by(TrainingSession.agent_id)
         .subquery()
     )
+    trained_rows = staff_trained(now)
     trained = (
-        select(TrainingSession.agent_id.label("agent_id"),
-               func.count(distinct(CourseCompletion.user_id)).label("trained"))
-        .join(CourseCompletion, CourseCompletion.session_id == TrainingSession.id)
-        .group_by(TrainingSession.agent_id)
+        select(trained_rows.c.agent_id, func.count().label("trained"))
+        .where(
+            trained_rows.c.municipality_id == municipality.id,
+            trained_rows.c.agent_id.is_not(None),
+        )
+        .group_by(trained_rows.c.agent_id)
         .subquery()
-    )  # fmt: skip
+    )
     rows = db.session.execute(
         select(
-            User.email, User.name, User.id.in_(certified_agents()),
+            User.email, User.name, certified_agent(),
             func.coalesce(held.c.held, 0), func.coalesce(held.c.attendees, 0),
             func.coalesce(trained.c.trained, 0), held.c.last,
         )
         .outerjoin(held, held.c.agent_id == User.id)
         .outerjoin(trained, trained.c.agent_id == User.id)
         .where(
-            User.municipality_id == municipality.id,
-            User.role == Role.AGENT,
-            User.active.is_(True),
+            or_(
+                and_(User.municipality_id == municipality.id, User.role == Role.AGENT,
+                     User.active.is_(True)),
+                held.c.agent_id.is_not(None),
+                trained.c.agent_id.is_not(None),
+            )
         )
-        .order_by(User.name)
+        .order_by(User.name, User.email)
     ).all()  # fmt: skip
     result = []
     for email, name, is_certified, held_n, attendees_n, trained_n, last in rows:
-        if last is not None and last.tzinfo is None:
-            last = last.replace(tzinfo=now.tzinfo)
         behind = bool(is_certified) and (last is None or now - last > BEHIND_AFTER)
         result.append(
             AgentReach(
@@ -252,37 +272,35 @@ def _month(column):
     return func.strftime("%Y-%m", column, literal_column("'localtime'"))
 
 
-def by_month(municipality: Municipality | None = None) -> list[dict]:
-    """Per month: staff trained online and via session, sessions held (2 queries)."""
-    month = _month(CourseCompletion.completed_at)
+def by_month(municipality: Municipality | None = None, now: datetime | None = None) -> list[dict]:
+    """Per month: staff trained online and via a session, sessions held (2 queries).
+
+    The months add up to the headline: the same rules, grouped by when they happened.
+    """
+    now = now or utcnow()
+    trained_rows = staff_trained(now)
+    month = _month(trained_rows.c.completed_at)
     completions = (
         select(month.label("month"),
-               func.count().filter(CourseCompletion.method == "online"),
-               func.count().filter(CourseCompletion.method == "session"))
-        .join(User, User.id == CourseCompletion.user_id)
-        .join(Course, Course.id == CourseCompletion.course_id)
-        .where(Course.audience == "employee")
+               func.count().filter(trained_rows.c.method == "online"),
+               func.count().filter(trained_rows.c.method == "session"))
         .group_by(month)
     )  # fmt: skip
     session_month = _month(TrainingSession.starts_at)
     sessions = (
         select(session_month.label("month"), func.count(TrainingSession.id))
-        .where(TrainingSession.kind == SessionKind.END_USER, TrainingSession.cancelled_at.is_(None))
+        .where(session_held(now))
         .group_by(session_month)
     )
     if municipality is not None:
-        completions = completions.where(User.municipality_id == municipality.id)
+        completions = completions.where(trained_rows.c.municipality_id == municipality.id)
         sessions = sessions.where(TrainingSession.municipality_id == municipality.id)
     months: dict[str, dict] = {}
     for label, online, via_session in db.session.execute(completions):
-        months.setdefault(
-            label, {"month": label, "trained_online": 0, "trained_via_session": 0, "sessions": 0}
-        )
+        months.setdefault(label, _empty_month(label))
         months[label].update(trained_online=online, trained_via_session=via_session)
     for label, count in db.session.execute(sessions):
-        months.setdefault(
-            label, {"month": label, "trained_online": 0, "trained_via_session": 0, "sessions": 0}
-        )
+        months.setdefault(label, _empty_month(label))
         months[label]["sessions"] = count
     return [months[key] for key in sorted(months)]
 
@@ -293,7 +311,7 @@ def _empty_month(label: str) -> dict:
 
 @dataclass
 class PersonStatus:
-    """A person of the municipality and whether they completed the end-user course."""
+    """A person of the municipality and whether they count as trained (DESIGN §5)."""
 
     name: str
     email: str
@@ -304,21 +322,15 @@ class PersonStatus:
     trainer: str | None
 
 
-def people_status(municipality: Municipality) -> list[PersonStatus]:
-    """Everyone in the municipality with their end-user completion, if any (1 query)."""
+def people_status(municipality: Municipality, now: datetime | None = None) -> list[PersonStatus]:
+    """Everyone in the municipality, trained or not by the coverage rule (1 query)."""
+    trained_rows = staff_trained(now or utcnow())
     trainer = aliased(User)
-    completion = (
-        select(CourseCompletion)
-        .join(Course, Course.id == CourseCompletion.course_id)
-        .where(Course.audience == "employee")
-        .subquery()
-    )
     rows = db.session.execute(
-        select(User.name, User.email, User.role, User.active, completion.c.method,
-               completion.c.completed_at, trainer.name)
-        .outerjoin(completion, completion.c.user_id == User.id)
-        .outerjoin(TrainingSession, TrainingSession.id == completion.c.session_id)
-        .outerjoin(trainer, trainer.id == TrainingSession.agent_id)
+        select(User.name, User.email, User.role, User.active, trained_rows.c.method,
+               trained_rows.c.completed_at, trainer.name)
+        .outerjoin(trained_rows, trained_rows.c.user_id == User.id)
+        .outerjoin(trainer, trainer.id == trained_rows.c.agent_id)
         .where(User.municipality_id == municipality.id)
         .order_by(User.name, User.email)
     ).all()  # fmt: skip

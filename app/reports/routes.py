@@ -27,7 +27,7 @@ def overview():
     """All 15 municipalities (admins); coordinators go to their own."""
     if current_user.role == Role.COORDINATOR:
         return redirect(url_for(".municipality", code=current_user.municipality.code))
-    rows = queries.coverage_by_municipality()
+    rows = queries.coverage_for(current_user)
     sort = request.args.get("sort", "name")
     descending = request.args.get("order", "asc" if sort == "name" else "desc") == "desc"
     rows.sort(key=SORTS.get(sort, SORTS["name"]), reverse=descending)
@@ -60,29 +60,21 @@ def municipality(code: str):
     )
 
 
-COVERAGE_HEADER = ["Kod", "Kommun", "Mål, medarbetare", "Utbildade", "Täckning (%)",
-                   "Mål, agenter", "Certifierade agenter", "Tillfällen", "Deltagare",
-                   "Utbildade online", "Utbildade via tillfälle"]  # fmt: skip
-
-
-def _coverage_rows():
+def _coverage_table() -> tuple[list[str], list[list]]:
+    """The coverage export: a header and a row per municipality, then the totals."""
     rows = queries.coverage_by_municipality()
-    return [
-        [r.code, r.name, r.staff_target, r.staff_trained, round(100 * r.coverage, 1),
-         r.agent_target, r.agents_certified, r.sessions_held, r.attendees, r.trained_online,
-         r.trained_via_session]
-        for r in [*rows, queries.totals(rows)]
-    ]  # fmt: skip
+    header = [str(column.label) for column in queries.COVERAGE_COLUMNS]
+    return header, [row.cells() for row in [*rows, queries.totals(rows)]]
 
 
 @bp.get("/coverage.<any(csv, xlsx):kind>")
 @roles_required(Role.ADMIN)
 def coverage_export(kind: str):
     """The coverage table for Excel (CSV with BOM and `;`, or XLSX)."""
-    rows = _coverage_rows()
+    header, rows = _coverage_table()
     if kind == "csv":
-        return attachment(csv_bytes(COVERAGE_HEADER, rows), "tackning.csv", "text/csv")
-    data = xlsx_bytes(_("Täckning"), COVERAGE_HEADER, rows)
+        return attachment(csv_bytes(header, rows), "tackning.csv", "text/csv")
+    data = xlsx_bytes(_("Täckning"), header, rows)
     return attachment(data, "tackning.xlsx", XLSX)
 
 

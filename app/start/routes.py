@@ -5,8 +5,8 @@ from flask_login import current_user
 
 from app.auth.models import Role
 from app.courses import queries as course_queries
-from app.courses.completion import module_progress
-from app.training.queries import is_certified
+from app.progress.completion import module_progress
+from app.progress.queries import is_certified
 
 bp = Blueprint("start", __name__)
 

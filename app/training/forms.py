@@ -63,8 +63,11 @@ class SessionForm(FlaskForm):
         """A field's naive local time as an aware Stockholm time."""
         return field.data.replace(tzinfo=STOCKHOLM)
 
-    def validate_with_times(self, now: datetime, is_new: bool) -> bool:
-        """Field checks plus: real Swedish times, the end after the start, a new one not past."""
+    def validate_with_times(self) -> bool:
+        """Field checks plus: real Swedish times and the end after the start.
+
+        How far back a session may lie is a rule of the service (`training.timing`).
+        """
         if not self.validate_on_submit():
             return False
         for field in (self.starts_at, self.ends_at):
@@ -78,9 +81,6 @@ class SessionForm(FlaskForm):
         if self.local(self.ends_at).astimezone(UTC) <= self.local(self.starts_at).astimezone(UTC):
             self.ends_at.errors.append(_l("Slutet måste vara efter starten."))
             return False
-        if is_new and self.local(self.starts_at) <= now:
-            self.starts_at.errors.append(_l("Starttiden har redan passerat."))
-            return False
         return True
 
 
@@ -90,4 +90,13 @@ class CheckInForm(FlaskForm):
     code = StringField(
         _l("Incheckningskod"),
         validators=[DataRequired(_l("Skriv koden som mötesagenten visar.")), Length(max=20)],
+    )
+
+
+class ReopenForm(FlaskForm):
+    """The programme office's reason for reopening a closed session."""
+
+    reason = StringField(
+        _l("Varför öppnas tillfället igen?"),
+        validators=[DataRequired(_l("Skriv varför tillfället öppnas igen.")), Length(max=500)],
     )

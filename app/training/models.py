@@ -70,14 +70,25 @@ class TrainingSession(db.Model):
     notes: Mapped[str] = mapped_column(Text, default="")
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # An admin reopened a closed session for late recording (see training.timing): who, why.
+    reopened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reopened_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    reopen_reason: Mapped[str] = mapped_column(Text, default="")
 
     agent: Mapped[User | None] = relationship(foreign_keys=[agent_id])
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    reopened_by: Mapped[User | None] = relationship(foreign_keys=[reopened_by_id])
     municipality: Mapped[Municipality | None] = relationship()
 
     @property
     def cancelled(self) -> bool:
         """True once cancelled."""
         return self.cancelled_at is not None
+
+    @property
+    def recorded_after_the_fact(self) -> bool:
+        """Created after it had started ("registrerat i efterhand")."""
+        return self.created_at is not None and self.created_at > self.starts_at
 
 
 class Attendance(db.Model):

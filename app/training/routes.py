@@ -22,11 +22,11 @@ from app.core.qr import qr_svg_path
 from app.core.responses import attachment
 from app.core.time import STOCKHOLM, utcnow
 from app.extensions import db
-from app.training import queries, services
+from app.training import access, queries, services, timing
 from app.training.calendar import session_ics
-from app.training.forms import CheckInForm, SessionForm
+from app.training.forms import CheckInForm, ReopenForm, SessionForm
 from app.training.kit import kit_documents
-from app.training.models import AttendanceStatus, SessionKind
+from app.training.models import AttendanceStatus
 from app.training.pdf import attendance_sheet_pdf, kit_document_pdf
 
 bp = Blueprint("training", __name__)
@@ -42,18 +42,26 @@ def _visible_or_404(session_id: int):
 
 
 def _managed_or_404(session_id: int):
-    """The session if the user runs it (its agent) or is an admin.
+    """The session if the user may manage it now (see `access.may_manage`).
 
     :raise 404: anyone else.
     """
-    session = _visible_or_404(session_id)
-    if not queries.can_manage(current_user, session):
+    training_session = _visible_or_404(session_id)
+    if not access.may_manage(current_user, training_session):
         abort(404)
-    return session
+    return training_session
 
 
-def _check_in_url(session) -> str:
-    return url_for("training.check_in", code=session.check_in_code, _external=True)
+def _open_or_back(training_session):
+    """None when the session may still be changed; else a redirect saying it is closed."""
+    if not timing.is_closed(training_session, utcnow()):
+        return None
+    flash(_("Tillfället är stängt och kan inte längre ändras."), "error")
+    return redirect(url_for(".detail", session_id=training_session.id))
+
+
+def _check_in_url(training_session) -> str:
+    return url_for("training.check_in", code=training_session.check_in_code, _external=True)
 
 
 @bp.get("/sessions/")
@@ -64,8 +72,8 @@ def index():
         "training/index.html",
         upcoming=queries.upcoming_for(current_user, utcnow()),
         mine=queries.my_sessions(current_user),
-        can_create=current_user.role == Role.ADMIN
-        or (current_user.role == Role.AGENT and queries.is_certified(current_user)),
+        can_create=access.may_run_sessions(current_user),
+        can_see_reach=access.may_see_reach(current_user),
     )
 
 
@@ -81,55 +89,75 @@ def _details(form: SessionForm) -> services.SessionDetails:
     )
 
 
+def _attach(form: SessionForm, error: services.TrainingError) -> None:
+    """Show a service's refusal at the form field it concerns (or the start time)."""
+    getattr(form, error.field or "starts_at").errors.append(str(error))
+
+
 @bp.route("/sessions/new", methods=["GET", "POST"])
 @roles_required(Role.AGENT, Role.ADMIN)
 def create():
-    """A certified agent plans an end-user session; an admin plans a follow-up meeting."""
-    form = SessionForm()
-    if current_user.role == Role.AGENT and not queries.is_certified(current_user):
+    """A certified agent plans (or records afterwards) an end-user session; an admin plans a
+    follow-up meeting."""
+    if not access.may_run_sessions(current_user):
         flash(_("Bara certifierade mötesagenter kan skapa utbildningstillfällen. Gå klart "
                 "mötesagentutbildningen och uppföljningsmötet först."), "error")  # fmt: skip
         return redirect(url_for(".index"))
-    if form.validate_with_times(utcnow(), is_new=True):
+    form = SessionForm()
+    if form.validate_with_times():
         try:
-            session = services.create_session(current_user, _details(form))
+            training_session = services.create_session(current_user, _details(form))
         except services.TrainingError as error:
-            flash(str(error), "error")
+            _attach(form, error)
         else:
-            flash(_("Tillfället är skapat. Bjud in dina kollegor!"), "info")
-            return redirect(url_for(".detail", session_id=session.id))
+            if training_session.recorded_after_the_fact:
+                flash(_("Tillfället är registrerat i efterhand. Lägg till deltagarna och "
+                        "markera närvaron."), "info")  # fmt: skip
+            else:
+                flash(_("Tillfället är skapat. Bjud in dina kollegor!"), "info")
+            return redirect(url_for(".detail", session_id=training_session.id))
     status = 422 if form.errors else 200
-    return render_template("training/form.html", form=form, session=None), status
+    return render_template(
+        "training/form.html", form=form, training_session=None, window=timing.window().days
+    ), status
 
 
 @bp.route(f"/sessions/{ID}/edit", methods=["GET", "POST"])
 @login_required
 def edit(session_id: int):
-    """Change a session's details (its agent, or an admin)."""
-    session = _managed_or_404(session_id)
-    form = SessionForm(obj=None if request.method == "POST" else _form_data(session))
-    if form.validate_with_times(utcnow(), is_new=False):
+    """Change a session's details (its certified agent, or an admin)."""
+    training_session = _managed_or_404(session_id)
+    closed = _open_or_back(training_session)
+    if closed:
+        return closed
+    form = SessionForm(obj=None if request.method == "POST" else _form_data(training_session))
+    if form.validate_with_times():
         try:
-            services.update_session(session, _details(form))
+            services.update_session(training_session, _details(form))
         except services.TrainingError as error:
-            form.capacity.errors.append(str(error))
+            _attach(form, error)
         else:
             flash(_("Ändringarna är sparade."), "info")
-            return redirect(url_for(".detail", session_id=session.id))
+            return redirect(url_for(".detail", session_id=training_session.id))
     status = 422 if form.errors else 200
-    return render_template("training/form.html", form=form, session=session), status
+    return render_template(
+        "training/form.html",
+        form=form,
+        training_session=training_session,
+        window=timing.window().days,
+    ), status
 
 
-def _form_data(session):
+def _form_data(training_session):
     """An object the form can read a session's values from, in local time."""
     return SimpleNamespace(
-        title=session.title,
-        starts_at=session.starts_at.astimezone(STOCKHOLM).replace(tzinfo=None),
-        ends_at=session.ends_at.astimezone(STOCKHOLM).replace(tzinfo=None),
-        place=session.place,
-        mode=session.mode,
-        capacity=session.capacity,
-        notes=session.notes,
+        title=training_session.title,
+        starts_at=training_session.starts_at.astimezone(STOCKHOLM).replace(tzinfo=None),
+        ends_at=training_session.ends_at.astimezone(STOCKHOLM).replace(tzinfo=None),
+        place=training_session.place,
+        mode=training_session.mode,
+        capacity=training_session.capacity,
+        notes=training_session.notes,
     )
 
 
@@ -137,79 +165,107 @@ def _form_data(session):
 @login_required
 def cancel(session_id: int):
     """Cancel a session; people on the list see that it is cancelled."""
-    session = _managed_or_404(session_id)
-    services.cancel_session(session)
-    flash(_("Tillfället är inställt."), "info")
-    return redirect(url_for(".detail", session_id=session.id))
+    training_session = _managed_or_404(session_id)
+    closed = _open_or_back(training_session)
+    if closed:
+        return closed
+    try:
+        services.cancel_session(training_session)
+    except services.TrainingError as error:
+        flash(str(error), "error")
+    else:
+        flash(_("Tillfället är inställt."), "info")
+    return redirect(url_for(".detail", session_id=training_session.id))
+
+
+@bp.post(f"/sessions/{ID}/reopen")
+@roles_required(Role.ADMIN)
+def reopen(session_id: int):
+    """The programme office reopens a closed session for late recording, with a reason."""
+    training_session = _visible_or_404(session_id)
+    form = ReopenForm()
+    if not timing.is_closed(training_session, utcnow()):
+        flash(_("Tillfället är inte stängt."), "info")
+    elif form.validate_on_submit():
+        services.reopen_session(training_session, current_user, form.reason.data)
+        flash(_("Tillfället är öppnat igen i %(days)d dagar.", days=timing.window().days), "info")
+    else:
+        flash(_("Skriv varför tillfället öppnas igen."), "error")
+    return redirect(url_for(".detail", session_id=training_session.id))
 
 
 @bp.get(f"/sessions/{ID}")
 @login_required
 def detail(session_id: int):
     """A session: details and registration; for its agent the list, check-in code and tools."""
-    session = _visible_or_404(session_id)
-    manages = queries.can_manage(current_user, session)
-    people = queries.participants(session) if manages else []
-    mine = next((a for a in people if a.user_id == current_user.id), None)
-    if not manages:
-        mine = queries.my_attendance(current_user, session)
-    search = request.args.get("q", "")
+    training_session = _visible_or_404(session_id)
+    now = utcnow()
+    manages = access.may_manage(current_user, training_session)
+    sees_list = access.may_see_list(current_user, training_session)
+    closed = timing.is_closed(training_session, now)
+    people = queries.participants(training_session) if sees_list else []
+    mine = (
+        None if sees_list else queries.my_attendance(current_user, training_session)
+    )  # the trainer is never on their own list
+    search = request.args.get("q", "") if manages and not closed else ""
     return render_template(
         "training/detail.html",
-        session=session,
+        training_session=training_session,
         manages=manages,
+        sees_list=sees_list,
+        closed=closed,
+        closes_at=timing.closes_at(training_session),
+        recording_open=manages and timing.recording_open(training_session, now),
+        may_reopen=access.may_reopen(current_user) and closed,
+        reopen_form=ReopenForm(),
         people=people,
         mine=mine,
-        agent=session.agent,
+        agent=training_session.agent,
         search=search,
-        found=queries.roster_search(session, search) if manages and search else [],
-        qr=qr_svg_path(_check_in_url(session)) if manages and session.check_in_code else None,
-        check_in_url=_check_in_url(session) if session.check_in_code else None,
-        now=utcnow(),
-        started=session.starts_at <= utcnow(),
-        can_register=_may_join(current_user, session),
+        found=queries.roster_search(training_session, search) if search else [],
+        qr=(
+            qr_svg_path(_check_in_url(training_session))
+            if manages and training_session.check_in_code and not closed
+            else None
+        ),
+        now=now,
+        started=training_session.starts_at <= now,
+        can_register=access.may_join(current_user, training_session),
     )
-
-
-def _may_join(user: User, session) -> bool:
-    """End-user sessions: people of the municipality; follow-up meetings: agents."""
-    if session.kind == SessionKind.AGENT_FOLLOW_UP:
-        return user.role == Role.AGENT
-    return user.municipality_id == session.municipality_id and user.id != session.agent_id
 
 
 @bp.post(f"/sessions/{ID}/register")
 @login_required
 def register(session_id: int):
     """Register for the session."""
-    session = _visible_or_404(session_id)
-    if not _may_join(current_user, session):
+    training_session = _visible_or_404(session_id)
+    if not access.may_join(current_user, training_session):
         abort(404)
     try:
-        services.register(current_user, session)
+        services.register(current_user, training_session)
     except services.TrainingError as error:
         flash(str(error), "error")
     else:
         flash(_("Du är anmäld. Lägg in tillfället i din kalender med länken nedan."), "info")
-    return redirect(url_for(".detail", session_id=session.id))
+    return redirect(url_for(".detail", session_id=training_session.id))
 
 
 @bp.post(f"/sessions/{ID}/unregister")
 @login_required
 def unregister(session_id: int):
     """Take back a registration."""
-    session = _visible_or_404(session_id)
+    training_session = _visible_or_404(session_id)
     try:
-        services.unregister(current_user, session)
+        services.unregister(current_user, training_session)
     except services.TrainingError as error:
         flash(str(error), "error")
     else:
         flash(_("Din anmälan är borttagen."), "info")
-    return redirect(url_for(".detail", session_id=session.id))
+    return redirect(url_for(".detail", session_id=training_session.id))
 
 
-def _person_for(session, user_id: str | None) -> User:
-    """A person the agent may add: active and of the session's municipality (agents, for follow-up).
+def _person_for(training_session, user_id: str | None) -> User:
+    """A person the agent may add (see `access.may_be_added`).
 
     :raise 404: anyone else, so other municipalities' people cannot be probed.
     """
@@ -218,13 +274,7 @@ def _person_for(session, user_id: str | None) -> User:
         if user_id and user_id.isdecimal() and len(user_id) < 10
         else None
     )
-    if person is None or not person.active:
-        abort(404)
-    if session.kind == SessionKind.END_USER and person.municipality_id != session.municipality_id:
-        abort(404)
-    if session.kind == SessionKind.AGENT_FOLLOW_UP and person.role != Role.AGENT:
-        abort(404)
-    if person.id == session.agent_id:
+    if person is None or not access.may_be_added(person, training_session):
         abort(404)
     return person
 
@@ -233,26 +283,26 @@ def _person_for(session, user_id: str | None) -> User:
 @login_required
 def add_participant(session_id: int):
     """The agent adds a colleague from the roster (or a walk-in, once the session has started)."""
-    session = _managed_or_404(session_id)
-    person = _person_for(session, request.form.get("user_id"))
+    training_session = _managed_or_404(session_id)
+    person = _person_for(training_session, request.form.get("user_id"))
     try:
-        if session.starts_at <= utcnow():
-            services.add_walk_in(current_user, session, person)
+        if training_session.starts_at <= utcnow():
+            services.add_walk_in(current_user, training_session, person)
             flash(_("%(name)s är tillagd och markerad som närvarande.", name=person.name), "info")
         else:
-            services.register(person, session, added_by=current_user)
+            services.register(person, training_session, added_by=current_user)
             flash(_("%(name)s är anmäld.", name=person.name), "info")
     except services.TrainingError as error:
         flash(str(error), "error")
-    return redirect(url_for(".detail", session_id=session.id))
+    return redirect(url_for(".detail", session_id=training_session.id))
 
 
 @bp.post(f"/sessions/{ID}/attendance")
 @login_required
 def attendance(session_id: int):
     """Mark attended / no-show for the whole list at once (or everyone attended)."""
-    session = _managed_or_404(session_id)
-    people = queries.participants(session)
+    training_session = _managed_or_404(session_id)
+    people = queries.participants(training_session)
     if request.form.get("action") == "all":
         statuses = {a.user_id: AttendanceStatus.ATTENDED for a in people}
     else:
@@ -263,33 +313,35 @@ def attendance(session_id: int):
             if request.form.get(f"status-{a.user_id}") in allowed
         }
     try:
-        changed = services.mark_attendance(current_user, session, statuses)
+        changed = services.mark_attendance(current_user, training_session, statuses)
     except services.TrainingError as error:
         flash(str(error), "error")
     else:
         flash(_("Närvaron är sparad (%(n)d ändringar).", n=changed), "info")
-    return redirect(url_for(".detail", session_id=session.id) + "#attendance")
+    return redirect(url_for(".detail", session_id=training_session.id) + "#attendance")
 
 
 @bp.get(f"/sessions/{ID}.ics")
 @login_required
 def calendar_file(session_id: int):
     """The session as a calendar event (.ics)."""
-    session = _visible_or_404(session_id)
-    url = url_for(".detail", session_id=session.id, _external=True)
-    data = session_ics(session, url, urlsplit(request.host_url).hostname or "localhost")
-    return attachment(data, f"utbildningstillfalle-{session.id}.ics", "text/calendar")
+    training_session = _visible_or_404(session_id)
+    url = url_for(".detail", session_id=training_session.id, _external=True)
+    data = session_ics(training_session, url, urlsplit(request.host_url).hostname or "localhost")
+    return attachment(data, f"utbildningstillfalle-{training_session.id}.ics", "text/calendar")
 
 
 @bp.get(f"/sessions/{ID}/attendance-sheet.pdf")
 @login_required
 def attendance_sheet(session_id: int):
     """The printed attendance sheet: names A–Ö, blank rows, signatures and the check-in QR."""
-    session = _managed_or_404(session_id)
-    names = [a.user.name for a in queries.participants(session)]
-    agent_name = session.agent.name if session.agent else _("Programkontoret")
-    data = attendance_sheet_pdf(session, agent_name, names, _check_in_url(session))
-    return attachment(data, f"narvarolista-{session.id}.pdf", "application/pdf")
+    training_session = _managed_or_404(session_id)
+    names = [a.user.name for a in queries.participants(training_session)]
+    agent_name = training_session.agent.name if training_session.agent else _("Programkontoret")
+    data = attendance_sheet_pdf(
+        training_session, agent_name, names, _check_in_url(training_session)
+    )
+    return attachment(data, f"narvarolista-{training_session.id}.pdf", "application/pdf")
 
 
 @bp.route("/checkin", methods=["GET", "POST"])
@@ -301,33 +353,38 @@ def check_in():
     )
     if form.validate_on_submit():
         try:
-            session = services.check_in(current_user, form.code.data)
+            training_session = services.check_in(current_user, form.code.data)
         except services.TrainingError as error:
             form.code.errors.append(str(error))
         else:
-            flash(_("Du är incheckad på %(title)s. Välkommen!", title=session.title), "info")
-            return redirect(url_for(".detail", session_id=session.id))
+            flash(
+                _("Du är incheckad på %(title)s. Välkommen!", title=training_session.title), "info"
+            )
+            return redirect(url_for(".detail", session_id=training_session.id))
     status = 422 if form.errors else 200
     return render_template("training/checkin.html", form=form), status
 
 
 @bp.get("/sessions/reach")
-@roles_required(Role.AGENT)
+@login_required
 def reach():
-    """The agent's sessions with registered, attended and completed counts, and totals."""
-    rows = queries.reach_of(current_user)
+    """The agent's sessions with registered, attended and trained counts, and totals."""
+    if not access.may_see_reach(current_user):
+        abort(403)
+    now = utcnow()
+    rows = queries.reach_of(current_user, now)
     totals = {
-        "sessions": sum(1 for r in rows if not r.session.cancelled),
+        "sessions": sum(1 for r in rows if r.held),
         "registered": sum(r.registered for r in rows),
         "attended": sum(r.attended for r in rows),
-        "completed": sum(r.completed for r in rows),
+        "trained": sum(r.trained for r in rows),
     }
-    return render_template("training/reach.html", rows=rows, totals=totals)
-
-
-def _kit_allowed() -> bool:
-    return current_user.role == Role.ADMIN or (
-        current_user.role == Role.AGENT and queries.is_certified(current_user)
+    return render_template(
+        "training/reach.html",
+        rows=rows,
+        totals=totals,
+        now=now,
+        can_create=access.may_run_sessions(current_user),
     )
 
 
@@ -335,7 +392,7 @@ def _kit_allowed() -> bool:
 @roles_required(Role.AGENT, Role.ADMIN)
 def kit():
     """The cascade-training kit (certified agents and admins)."""
-    if not _kit_allowed():
+    if not access.may_use_kit(current_user):
         return render_template("training/kit.html", documents=[], locked=True), 403
     documents = kit_documents(current_app.config["COURSES_DIR"])
     return render_template("training/kit.html", documents=documents, locked=False)
@@ -345,7 +402,7 @@ def kit():
 @roles_required(Role.AGENT, Role.ADMIN)
 def kit_pdf(slug: str):
     """One kit document as a PDF."""
-    if not _kit_allowed():
+    if not access.may_use_kit(current_user):
         abort(403)
     documents = {d.slug: d for d in kit_documents(current_app.config["COURSES_DIR"])}
     document = documents.get(slug) or abort(404)

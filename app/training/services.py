@@ -10,16 +10,15 @@ from sqlalchemy.exc import IntegrityError
 
 from app.auth.models import Role, User
 from app.core.time import utcnow
-from app.courses.completion import update_progress
-from app.courses.models import Course
 from app.extensions import db
+from app.progress.completion import complete_via_attendance, withdraw_via_session
+from app.training import access, timing
 from app.training.models import (
     Attendance,
     AttendanceStatus,
     SessionKind,
     TrainingSession,
 )
-from app.training.queries import is_certified
 
 log = logging.getLogger(__name__)
 CHECK_IN_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -27,7 +26,14 @@ CHECK_IN_EARLY = timedelta(minutes=30)
 
 
 class TrainingError(Exception):
-    """A training action that is not allowed now; the message says why, for the user."""
+    """A training action that is not allowed now; the message says why, for the user.
+
+    `field` names the form field the message belongs to, when there is one.
+    """
+
+    def __init__(self, message, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass
@@ -48,83 +54,157 @@ def new_check_in_code() -> str:
     return "".join(secrets.choice(CHECK_IN_ALPHABET) for _ in range(6))
 
 
-def create_session(creator: User, details: SessionDetails) -> TrainingSession:
+def create_session(
+    creator: User, details: SessionDetails, now: datetime | None = None
+) -> TrainingSession:
     """A certified agent's end-user session in their municipality, or an admin's follow-up meeting.
 
-    :raise TrainingError: an uncertified agent, or a role that may not create sessions.
+    A session may be created after the fact ("registrerat i efterhand") as long as it ended
+    inside the recording window.
+
+    :raise TrainingError: an uncertified agent, a role that may not create sessions, or a
+        session that ended before the recording window.
     """
+    now = now or utcnow()
+    if not access.may_run_sessions(creator):
+        raise TrainingError(_l("Bara certifierade mötesagenter kan skapa utbildningstillfällen."))
     if creator.role == Role.ADMIN:
         kind, agent_id, municipality_id = SessionKind.AGENT_FOLLOW_UP, None, None
-    elif creator.role == Role.AGENT and is_certified(creator):
-        kind, agent_id, municipality_id = SessionKind.END_USER, creator.id, creator.municipality_id
     else:
-        raise TrainingError(_l("Bara certifierade mötesagenter kan skapa utbildningstillfällen."))
+        kind, agent_id, municipality_id = SessionKind.END_USER, creator.id, creator.municipality_id
+    _check_within_window(details, now)
     for _ in range(5):
-        session = TrainingSession(
+        training_session = TrainingSession(
             kind=kind,
             agent_id=agent_id,
             municipality_id=municipality_id,
             created_by_id=creator.id,
             check_in_code=new_check_in_code(),
             registered_count=0,
+            created_at=now,
             **details.__dict__,
         )
         try:
             with db.session.begin_nested():
-                db.session.add(session)
+                db.session.add(training_session)
             db.session.commit()
-            log.info("%s created session %d (%s)", creator.email, session.id, kind)
-            return session
+            log.info(
+                "%s created session %d (%s%s)", creator.email, training_session.id, kind,
+                ", after the fact" if training_session.recorded_after_the_fact else "",
+            )  # fmt: skip
+            return training_session
         except IntegrityError:
             continue  # a check-in code clash: draw another
     raise TrainingError(_l("Tillfället kunde inte skapas. Försök igen."))
 
 
-def update_session(session: TrainingSession, details: SessionDetails) -> None:
+def _check_within_window(details: SessionDetails, now: datetime) -> None:
+    """:raise TrainingError: the session would end before the recording window."""
+    if details.ends_at < timing.earliest_end(now):
+        raise TrainingError(
+            _l(
+                "Ett tillfälle kan registreras i efterhand bara om det slutade för högst "
+                "%(days)d dagar sedan.",
+                days=timing.window().days,
+            ),
+            field="starts_at",
+        )
+
+
+def _has_attendance(training_session: TrainingSession) -> bool:
+    return (
+        db.session.scalar(
+            db.select(Attendance.id)
+            .where(
+                Attendance.session_id == training_session.id,
+                Attendance.status != AttendanceStatus.REGISTERED,
+            )
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def update_session(
+    training_session: TrainingSession, details: SessionDetails, now: datetime | None = None
+) -> None:
     """Change a session's details.
 
-    :raise TrainingError: the capacity is below the number already registered.
+    :raise TrainingError: the session is closed; its time would change although attendance is
+        recorded, or move before the recording window; the capacity is below the number
+        already registered.
     """
-    if details.capacity is not None and details.capacity < session.registered_count:
+    now = now or utcnow()
+    if timing.is_closed(training_session, now):
+        raise TrainingError(_l("Tillfället är stängt och kan inte ändras."))
+    moved = (details.starts_at, details.ends_at) != (
+        training_session.starts_at,
+        training_session.ends_at,
+    )
+    if moved and _has_attendance(training_session):
+        raise TrainingError(
+            _l("Närvaron är redan registrerad: tiden kan inte längre ändras."), field="starts_at"
+        )
+    if moved:
+        _check_within_window(details, now)
+    if details.capacity is not None and details.capacity < training_session.registered_count:
         raise TrainingError(
             _l(
                 "%(n)d personer är redan anmälda: antalet platser kan inte vara färre.",
-                n=session.registered_count,
-            )
+                n=training_session.registered_count,
+            ),
+            field="capacity",
         )
     for key, value in details.__dict__.items():
-        setattr(session, key, value)
+        setattr(training_session, key, value)
     try:
         db.session.commit()
     except IntegrityError:
         db.session.rollback()  # e.g. someone registered while the capacity was lowered
         raise TrainingError(
-            _l("Ändringen kunde inte sparas. Ladda om sidan och försök igen.")
+            _l("Ändringen kunde inte sparas. Ladda om sidan och försök igen."), field="capacity"
         ) from None
-    log.info("Session %d updated", session.id)
+    log.info("Session %d updated", training_session.id)
 
 
-def cancel_session(session: TrainingSession) -> None:
-    """Cancel a session; the people registered see that it is cancelled."""
-    if session.cancelled_at is None:
-        session.cancelled_at = utcnow()
-        db.session.commit()
-        log.info("Session %d cancelled", session.id)
+def reopen_session(training_session: TrainingSession, by: User, reason: str) -> None:
+    """An admin reopens a closed session for late recording, for another window; logged."""
+    training_session.reopened_at = utcnow()
+    training_session.reopened_by_id = by.id
+    training_session.reopen_reason = reason.strip()
+    db.session.commit()
+    log.info("Session %d reopened by %s: %s", training_session.id, by.email, reason)
 
 
-def register(user: User, session: TrainingSession, added_by: User | None = None) -> Attendance:
+def cancel_session(training_session: TrainingSession) -> None:
+    """Cancel a session; the people registered see that it is cancelled.
+
+    :raise TrainingError: attendance is already recorded (it would undo their training).
+    """
+    if training_session.cancelled_at is not None:
+        return
+    if _has_attendance(training_session):
+        raise TrainingError(_l("Närvaron är redan registrerad: tillfället kan inte ställas in."))
+    training_session.cancelled_at = utcnow()
+    db.session.commit()
+    log.info("Session %d cancelled", training_session.id)
+
+
+def register(
+    user: User, training_session: TrainingSession, added_by: User | None = None
+) -> Attendance:
     """Put the user on the list of an upcoming session, if a seat is free.
 
     :raise TrainingError: cancelled, over, full, or already on the list.
     """
-    if session.cancelled:
+    if training_session.cancelled:
         raise TrainingError(_l("Tillfället är inställt."))
-    if session.ends_at <= utcnow():
+    if training_session.ends_at <= utcnow():
         raise TrainingError(_l("Tillfället har redan varit."))
-    return _take_seat(user, session, added_by)
+    return _take_seat(user, training_session, added_by)
 
 
-def _take_seat(user: User, session: TrainingSession, added_by: User | None) -> Attendance:
+def _take_seat(user: User, training_session: TrainingSession, added_by: User | None) -> Attendance:
     """Count the seat and add the list row in one transaction; the database refuses overbooking.
 
     :raise TrainingError: the session is full, or the user is already on the list.
@@ -132,7 +212,7 @@ def _take_seat(user: User, session: TrainingSession, added_by: User | None) -> A
     taken = db.session.execute(
         db.update(TrainingSession)
         .where(
-            TrainingSession.id == session.id,
+            TrainingSession.id == training_session.id,
             (TrainingSession.capacity.is_(None))
             | (TrainingSession.registered_count < TrainingSession.capacity),
         )
@@ -143,7 +223,7 @@ def _take_seat(user: User, session: TrainingSession, added_by: User | None) -> A
         db.session.rollback()
         raise TrainingError(_l("Tillfället är fullt."))
     attendance = Attendance(
-        session_id=session.id,
+        session_id=training_session.id,
         user_id=user.id,
         status=AttendanceStatus.REGISTERED,
         marked_by_id=added_by.id if added_by else None,
@@ -156,21 +236,21 @@ def _take_seat(user: User, session: TrainingSession, added_by: User | None) -> A
     except IntegrityError:
         db.session.rollback()  # gives the seat back too: both writes were one transaction
         raise TrainingError(_l("%(name)s är redan anmäld.", name=user.name)) from None
-    db.session.refresh(session)
-    log.info("%s is on the list of session %d", user.email, session.id)
+    db.session.refresh(training_session)
+    log.info("%s is on the list of session %d", user.email, training_session.id)
     return attendance
 
 
-def unregister(user: User, session: TrainingSession) -> None:
+def unregister(user: User, training_session: TrainingSession) -> None:
     """Take the user off the list before the session starts, freeing the seat.
 
     :raise TrainingError: the session has started, or the user is not registered.
     """
-    if session.starts_at <= utcnow():
+    if training_session.starts_at <= utcnow():
         raise TrainingError(_l("Tillfället har redan börjat."))
     removed = db.session.execute(
         db.delete(Attendance).where(
-            Attendance.session_id == session.id,
+            Attendance.session_id == training_session.id,
             Attendance.user_id == user.id,
             Attendance.status == AttendanceStatus.REGISTERED,
         )
@@ -180,105 +260,126 @@ def unregister(user: User, session: TrainingSession) -> None:
         raise TrainingError(_l("Du är inte anmäld till tillfället."))
     db.session.execute(
         db.update(TrainingSession)
-        .where(TrainingSession.id == session.id)
+        .where(TrainingSession.id == training_session.id)
         .values(registered_count=TrainingSession.registered_count - 1)
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
-    db.session.refresh(session)
-    log.info("%s unregistered from session %d", user.email, session.id)
+    db.session.refresh(training_session)
+    log.info("%s unregistered from session %d", user.email, training_session.id)
 
 
-def mark_attendance(marker: User, session: TrainingSession, statuses: dict[int, str]) -> int:
+def _check_recording_open(training_session: TrainingSession, now: datetime) -> None:
+    """:raise TrainingError: cancelled, not started yet, or closed."""
+    if training_session.cancelled:
+        raise TrainingError(_l("Tillfället är inställt."))
+    if training_session.starts_at > now:
+        raise TrainingError(_l("Närvaro kan markeras först när tillfället har börjat."))
+    if timing.is_closed(training_session, now):
+        raise TrainingError(
+            _l(
+                "Tillfället är stängt: närvaro kan registreras högst %(days)d dagar efter att "
+                "det slutat. Programkontoret kan öppna det igen.",
+                days=timing.window().days,
+            )
+        )
+
+
+def mark_attendance(
+    marker: User, training_session: TrainingSession, statuses: dict[int, str]
+) -> int:
     """Set attended / no-show for people on the list; record who marked and when.
 
-    Attending may complete a course (the end-user course via session, or the agent course
-    after the follow-up meeting). Returns how many marks changed.
+    Runs a fixed number of statements however many are marked, in one transaction for the
+    marks: two bulk updates, then one completion pass for everyone attended (the end-user course
+    via the session, or the agent course after the follow-up meeting). People marked absent
+    after all lose a completion via this session. Returns how many marks changed.
 
-    :raise TrainingError: the session has not started yet, or is cancelled.
+    :raise TrainingError: the session has not started, is cancelled, or is closed.
     """
-    if session.cancelled:
-        raise TrainingError(_l("Tillfället är inställt."))
-    if session.starts_at > utcnow():
-        raise TrainingError(_l("Närvaro kan markeras först när tillfället har börjat."))
-    rows = db.session.scalars(
-        db.select(Attendance).where(
-            Attendance.session_id == session.id, Attendance.user_id.in_(list(statuses))
-        )
-    ).all()
-    now, changed, attended = utcnow(), 0, []
-    for row in rows:
-        status = statuses[row.user_id]
-        if status not in (AttendanceStatus.ATTENDED, AttendanceStatus.NO_SHOW):
-            continue
-        if row.status != status:
-            row.status, row.marked_by_id, row.marked_at = status, marker.id, now
-            changed += 1
-        if status == AttendanceStatus.ATTENDED:
-            attended.append(row.user_id)
+    now = utcnow()
+    _check_recording_open(training_session, now)
+    wanted = {
+        user_id: status
+        for user_id, status in statuses.items()
+        if status in (AttendanceStatus.ATTENDED, AttendanceStatus.NO_SHOW)
+    }
+    before = dict(
+        db.session.execute(
+            db.select(Attendance.user_id, Attendance.status).where(
+                Attendance.session_id == training_session.id,
+                Attendance.user_id.in_(list(wanted)),
+            )
+        ).all()
+    )
+    changed = 0
+    for status in (AttendanceStatus.ATTENDED, AttendanceStatus.NO_SHOW):
+        ids = [u for u, s in wanted.items() if s == status and u in before and before[u] != status]
+        if ids:
+            changed += db.session.execute(
+                db.update(Attendance)
+                .where(Attendance.session_id == training_session.id, Attendance.user_id.in_(ids))
+                .values(status=status, marked_by_id=marker.id, marked_at=now)
+                .execution_options(synchronize_session=False)
+            ).rowcount
     db.session.commit()
-    _update_completions(session, attended)
-    log.info("%s marked %d attendance(s) at session %d", marker.email, changed, session.id)
+    attended = [u for u, s in wanted.items() if s == AttendanceStatus.ATTENDED and u in before]
+    absent_after_all = [
+        u
+        for u, s in wanted.items()
+        if s == AttendanceStatus.NO_SHOW and before.get(u) == AttendanceStatus.ATTENDED
+    ]
+    complete_via_attendance(training_session, attended)
+    withdraw_via_session(training_session, absent_after_all, by=marker)
+    log.info("%s marked %d attendance(s) at session %d", marker.email, changed, training_session.id)
     return changed
 
 
-def add_walk_in(marker: User, session: TrainingSession, person: User) -> None:
+def add_walk_in(marker: User, training_session: TrainingSession, person: User) -> None:
     """Someone who came without registering: on the list and marked attended at once.
 
-    :raise TrainingError: cancelled, before the start, the agent themselves, or the session is full.
+    :raise TrainingError: cancelled, before the start, closed, the agent themselves, or full.
     """
-    if session.cancelled:
-        raise TrainingError(_l("Tillfället är inställt."))
-    if person.id == session.agent_id:
+    _check_recording_open(training_session, utcnow())
+    if person.id == training_session.agent_id:
         raise TrainingError(_l("Utbildaren kan inte vara deltagare på sitt eget tillfälle."))
-    if session.starts_at > utcnow():
-        raise TrainingError(_l("Närvaro kan markeras först när tillfället har börjat."))
     existing = db.session.scalar(
-        db.select(Attendance).filter_by(session_id=session.id, user_id=person.id)
+        db.select(Attendance).filter_by(session_id=training_session.id, user_id=person.id)
     )
     if existing is None:
-        _take_seat(person, session, added_by=marker)
-    mark_attendance(marker, session, {person.id: AttendanceStatus.ATTENDED})
+        _take_seat(person, training_session, added_by=marker)
+    mark_attendance(marker, training_session, {person.id: AttendanceStatus.ATTENDED})
 
 
 def check_in(user: User, code: str) -> TrainingSession:
     """Self check-in with the session's code, from 30 minutes before the start until the end.
 
-    :raise TrainingError: an unknown code, outside the window, or another municipality's session.
+    :raise TrainingError: an unknown code, outside the window, or a session the user may not join.
     """
     normalised = "".join(code.split()).upper()[:8]
-    session = db.session.scalar(db.select(TrainingSession).filter_by(check_in_code=normalised))
-    if session is None or session.cancelled:
+    training_session = db.session.scalar(
+        db.select(TrainingSession).filter_by(check_in_code=normalised)
+    )
+    if training_session is None or training_session.cancelled:
         raise TrainingError(_l("Koden finns inte. Kontrollera att du har skrivit rätt."))
     now = utcnow()
-    if now < session.starts_at - CHECK_IN_EARLY or now > session.ends_at:
+    if now < training_session.starts_at - CHECK_IN_EARLY or now > training_session.ends_at:
         raise TrainingError(
             _l("Incheckningen är öppen från 30 minuter före start tills tillfället slutar.")
         )
-    if session.kind == SessionKind.END_USER and user.municipality_id != session.municipality_id:
-        raise TrainingError(_l("Tillfället hör till en annan kommun."))
-    if user.id == session.agent_id:
+    if user.id == training_session.agent_id:
         raise TrainingError(_l("Utbildaren kan inte vara deltagare på sitt eget tillfälle."))
-    if session.kind == SessionKind.AGENT_FOLLOW_UP and user.role != Role.AGENT:
-        raise TrainingError(_l("Uppföljningsmötet är för mötesagenter."))
-    row = db.session.scalar(db.select(Attendance).filter_by(session_id=session.id, user_id=user.id))
+    if not access.may_join(user, training_session):
+        if training_session.kind == SessionKind.AGENT_FOLLOW_UP:
+            raise TrainingError(_l("Uppföljningsmötet är för mötesagenter."))
+        raise TrainingError(_l("Tillfället hör till en annan kommun."))
+    row = db.session.scalar(
+        db.select(Attendance).filter_by(session_id=training_session.id, user_id=user.id)
+    )
     if row is None:
-        row = _take_seat(user, session, added_by=None)
+        row = _take_seat(user, training_session, added_by=None)
     row.status, row.marked_by_id, row.marked_at = AttendanceStatus.ATTENDED, user.id, now
     db.session.commit()
-    _update_completions(session, [user.id])
-    log.info("%s checked in to session %d", user.email, session.id)
-    return session
-
-
-def _update_completions(session: TrainingSession, user_ids: list[int]) -> None:
-    """Attending can complete a course: re-check it for everyone marked attended."""
-    if not user_ids:
-        return
-    audience = "agent" if session.kind == SessionKind.AGENT_FOLLOW_UP else "employee"
-    courses = db.session.scalars(
-        db.select(Course).where(Course.audience == audience, Course.retired_at.is_(None))
-    ).all()
-    for user in db.session.scalars(db.select(User).where(User.id.in_(user_ids))):
-        for course in courses:
-            update_progress(user, course)
+    complete_via_attendance(training_session, [user.id])
+    log.info("%s checked in to session %d", user.email, training_session.id)
+    return training_session

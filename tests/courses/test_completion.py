@@ -6,14 +6,15 @@ import pytest
 from werkzeug.datastructures import MultiDict
 
 from app.auth.models import Role
-from app.courses.completion import course_completed, update_progress
 from app.courses.models import CompletionMethod, Course, CourseCompletion, ModuleCompletion
 from app.courses.services import sync_courses
 from app.extensions import db
+from app.progress.completion import course_completed, update_progress
 from app.quizzes.models import Quiz
 from app.quizzes.services import read_answers, start_attempt, submit_attempt
 from app.training.models import Attendance, AttendanceStatus, SessionKind, TrainingSession
 from tests.quizzes.fixtures import answer_form, read_all_lessons, write_quiz_course
+from tests.training.fixtures import certify_agent
 
 
 def pass_quiz(user, quiz: Quiz, right: bool = True) -> None:
@@ -35,8 +36,8 @@ def events():
     """Every course_completed signal sent during the test."""
     received = []
 
-    def receiver(completion, **extra):
-        received.append((completion.user_id, extra["course"].slug))
+    def receiver(course, completions):
+        received.extend((completion.user_id, course.slug) for completion in completions)
 
     course_completed.connect(receiver)
     yield received
@@ -146,12 +147,8 @@ def end_user_session(agent, attendee, status=AttendanceStatus.ATTENDED) -> Train
 
 
 def certify(agent) -> None:
-    """Record the agent course as completed for this agent."""
-    course = Course(slug="agent", title="Mötesagentutbildning", audience="agent")
-    db.session.add(course)
-    db.session.flush()
-    db.session.add(CourseCompletion(user_id=agent.id, course_id=course.id, method="online"))
-    db.session.commit()
+    """Make the agent certified: the agent course completed and its certificate issued."""
+    certify_agent(agent)
 
 
 def test_attending_a_certified_agents_session_and_passing_the_quiz_completes_via_session(

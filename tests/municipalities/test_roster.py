@@ -86,15 +86,25 @@ def test_unusable_files_are_refused_whole(runner, municipalities, tmp_path, cont
     )
 
 
+def test_targets_belong_to_the_programme_office(client, auth, create_user):
+    auth.login_as(create_user(role=Role.COORDINATOR))
+    page = client.get("/municipalities/2080").get_data(as_text=True)
+    assert "Spara målen" not in page and "Kontakta programkontoret" in page
+    response = client.post("/municipalities/2080/targets", data={"staff_target": "1"})
+    assert response.status_code == 403
+    db.session.expire_all()
+    assert falun().staff_target != 1, "a coordinator cannot inflate their own coverage"
+
+
 def test_explicit_target_is_kept(runner, client, auth, create_user, tmp_path):
-    coordinator = create_user(role=Role.COORDINATOR)
-    auth.login_as(coordinator)
-    client.post("/municipalities/2080/target", data={"staff_target": "350"})
+    auth.login_as(create_user(role=Role.ADMIN))
+    client.post("/municipalities/2080/targets", data={"staff_target": "350", "agent_target": "9"})
     path = tmp_path / "r.csv"
     path.write_text("email;name;role\na@falun.se;A;employee\n", encoding="utf-8")
     db.session.expire_all()  # the CLI shares this test's session; the page wrote in its own
     runner.invoke(args=["users", "import", str(path), "--municipality", "2080"])
     assert (falun().staff_target, falun().staff_target_explicit) == (350, True)
+    assert falun().agent_target == 9
 
 
 def test_coordinator_previews_then_confirms_in_the_browser(client, auth, create_user):

@@ -14,7 +14,7 @@ from tests.training.fixtures import certify_agent, details, move
 
 @pytest.fixture
 def courses(app):
-    agent = Course(slug="agent", title="Mötesagentutbildning", audience="agent")
+    agent = Course(slug="agent", title="Mötesagentutbildning", audience="agent", certificate=True)
     employee = Course(slug="end-user", title="Slutanvändarutbildning", audience="employee")
     db.session.add_all([agent, employee])
     db.session.commit()

@@ -5,21 +5,30 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from app.auth.models import Role
-from app.courses.models import Course, CourseCompletion
+from app.certificates.models import Certificate
+from app.certificates.services import issue_certificates
+from app.courses.models import Audience, Course, CourseCompletion
 from app.extensions import db
 from app.training.models import TrainingSession
 from app.training.services import SessionDetails, create_session
 
 
-def certify_agent(agent) -> None:
-    """Record the agent course as completed for this agent (creating the course if needed)."""
-    course = db.session.scalar(db.select(Course).where(Course.audience == "agent"))
+def certify_agent(agent, at: datetime | None = None) -> Certificate:
+    """Record the agent course as completed and issue the agent certificate (the course is
+    created if needed); `at` backdates both."""
+    course = db.session.scalar(db.select(Course).where(Course.audience == Audience.AGENT))
     if course is None:
-        course = Course(slug="agent-test", title="Mötesagentutbildning", audience="agent")
+        course = Course(slug="agent-test", title="Mötesagentutbildning", audience=Audience.AGENT,
+                        certificate=True, follow_up_required=True)  # fmt: skip
         db.session.add(course)
         db.session.flush()
-    db.session.add(CourseCompletion(user_id=agent.id, course_id=course.id, method="online"))
+    completed_at = at or datetime.now(UTC) - timedelta(days=30)
+    completion = CourseCompletion(user_id=agent.id, course_id=course.id, method="online",
+                                  completed_at=completed_at)  # fmt: skip
+    db.session.add(completion)
     db.session.commit()
+    (certificate,) = issue_certificates(course, [completion])
+    return certificate
 
 
 def details(start_in=timedelta(days=2), minutes=90, capacity=None, **extra) -> SessionDetails:

@@ -57,13 +57,13 @@ def test_who_may_create(client, auth, create_user, certified_agent, who, status,
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
-        ({"starts_at": local(-timedelta(hours=1)), "ends_at": local(timedelta(hours=1))}, "Starttiden har redan passerat."),
+        ({"starts_at": local(-timedelta(days=20)), "ends_at": local(-timedelta(days=20) + timedelta(hours=1))}, "slutade för högst 14 dagar sedan"),
         ({"ends_at": local(timedelta(days=2))}, "Slutet måste vara efter starten."),
         ({"capacity": "0"}, "Ange ett antal från 1."),
         ({"title": ""}, "Skriv en rubrik."),
         ({"starts_at": "imorgon"}, "Ange när tillfället börjar"),
     ],
-    ids=["past", "end-before-start", "zero-capacity", "no-title", "bad-date"],
+    ids=["before-the-window", "end-before-start", "zero-capacity", "no-title", "bad-date"],
 )  # fmt: skip
 def test_form_errors_re_render_and_write_nothing(client, auth, certified_agent, overrides, message):
     auth.login_as(certified_agent)

@@ -1,0 +1,342 @@
+"""The one service that decides and records module and course completion (DESIGN §5).
+
+Certificates subscribe to two signals, both sent after the commit with the course as sender:
+`course_completed` (completions=[...]) for new completions and for agents re-certified by a new
+follow-up meeting, and `completion_withdrawn` (completions=[...], by=user) when a completion via
+a session no longer holds because the person was marked absent after all. Lists, so that a whole
+session's attendees cost a fixed number of statements.
+"""
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from blinker import Namespace
+from sqlalchemy import ColumnElement, and_, case, distinct, exists, func, null, select
+from sqlalchemy.exc import IntegrityError
+
+from app.auth.models import User
+from app.certificates.models import Certificate
+from app.core.time import utcnow
+from app.courses.models import (
+    Audience,
+    CompletionMethod,
+    Course,
+    CourseCompletion,
+    Lesson,
+    LessonView,
+    Module,
+    ModuleCompletion,
+)
+from app.extensions import db
+from app.progress.rules import session_held
+from app.quizzes.models import AttemptState, Quiz, QuizAttempt
+from app.training.models import Attendance, AttendanceStatus, SessionKind, TrainingSession
+
+log = logging.getLogger(__name__)
+signals = Namespace()
+course_completed = signals.signal("course-completed")
+completion_withdrawn = signals.signal("completion-withdrawn")
+
+
+@dataclass(frozen=True)
+class ModuleProgress:
+    """A learner's progress in one active module."""
+
+    module_id: int
+    lessons: int
+    viewed: int
+    quiz_id: int | None = None
+    quiz_passed: bool = True
+
+    @property
+    def complete(self) -> bool:
+        """Every lesson viewed and the quiz (if any) passed."""
+        return self.viewed >= self.lessons and self.quiz_passed
+
+
+def module_progress(user: User, course: Course) -> dict[int, ModuleProgress]:
+    """Per active module: lessons, lessons viewed, quiz id, quiz passed (2 queries)."""
+    lesson_rows = db.session.execute(
+        db.select(Module.id, func.count(Lesson.id), func.count(LessonView.id))
+        .outerjoin(Lesson, and_(Lesson.module_id == Module.id, Lesson.retired_at.is_(None)))
+        .outerjoin(
+            LessonView, and_(LessonView.lesson_id == Lesson.id, LessonView.user_id == user.id)
+        )
+        .where(Module.course_id == course.id, Module.retired_at.is_(None))
+        .group_by(Module.id)
+    ).all()
+    passed = func.max(case((QuizAttempt.passed.is_(True), 1), else_=0))
+    quiz_rows = db.session.execute(
+        db.select(Quiz.module_id, Quiz.id, passed)
+        .join(Module, Quiz.module_id == Module.id)
+        .outerjoin(
+            QuizAttempt,
+            and_(
+                QuizAttempt.quiz_id == Quiz.id,
+                QuizAttempt.user_id == user.id,
+                QuizAttempt.state == AttemptState.SUBMITTED,
+            ),
+        )
+        .where(Module.course_id == course.id, Quiz.retired_at.is_(None))
+        .group_by(Quiz.module_id, Quiz.id)
+    ).all()
+    quizzes = {module_id: (quiz_id, bool(ok)) for module_id, quiz_id, ok in quiz_rows}
+    return {
+        module_id: ModuleProgress(module_id, lessons, viewed, *quizzes.get(module_id, (None, True)))
+        for module_id, lessons, viewed in lesson_rows
+    }
+
+
+def _active_modules(course: Course):
+    return select(Module.id).where(Module.course_id == course.id, Module.retired_at.is_(None))
+
+
+def modules_complete(course: Course, user_id) -> ColumnElement[bool]:
+    """Every active module of the course has a recorded completion for the person."""
+    modules = select(func.count()).select_from(_active_modules(course).subquery()).scalar_subquery()
+    done = (
+        select(func.count(ModuleCompletion.id))
+        .where(
+            ModuleCompletion.user_id == user_id,
+            ModuleCompletion.module_id.in_(_active_modules(course)),
+        )
+        .scalar_subquery()
+    )
+    return and_(modules > 0, done == modules)
+
+
+def quizzes_passed(course: Course, user_id) -> ColumnElement[bool]:
+    """Every active quiz of the course's active modules is passed (true when there are none)."""
+    quizzes = select(Quiz.id).where(
+        Quiz.module_id.in_(_active_modules(course)), Quiz.retired_at.is_(None)
+    )
+    total = select(func.count()).select_from(quizzes.subquery()).scalar_subquery()
+    passed = (
+        select(func.count(distinct(QuizAttempt.quiz_id)))
+        .where(
+            QuizAttempt.user_id == user_id,
+            QuizAttempt.state == AttemptState.SUBMITTED,
+            QuizAttempt.passed.is_(True),
+            QuizAttempt.quiz_id.in_(quizzes),
+        )
+        .scalar_subquery()
+    )
+    return passed == total
+
+
+def follow_up_attended(user_id, after=None) -> ColumnElement[bool]:
+    """The person attended a follow-up meeting for agents that was not cancelled (after `after`)."""
+    conditions = [
+        Attendance.user_id == user_id,
+        Attendance.status == AttendanceStatus.ATTENDED,
+        TrainingSession.kind == SessionKind.AGENT_FOLLOW_UP,
+        TrainingSession.cancelled_at.is_(None),
+    ]
+    if after is not None:
+        conditions.append(TrainingSession.starts_at > after)
+    return exists(
+        select(Attendance.id)
+        .join(TrainingSession, TrainingSession.id == Attendance.session_id)
+        .where(*conditions)
+    )
+
+
+def first_session_attended(now: datetime, user_id):
+    """The first held end-user session the person attended as a participant (a scalar subquery)."""
+    return (
+        select(TrainingSession.id)
+        .join(Attendance, Attendance.session_id == TrainingSession.id)
+        .where(
+            Attendance.user_id == user_id,
+            Attendance.status == AttendanceStatus.ATTENDED,
+            TrainingSession.agent_id != user_id,
+            session_held(now),
+        )
+        .order_by(TrainingSession.starts_at, TrainingSession.id)
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def update_progress(user: User, course: Course) -> CourseCompletion | None:
+    """Record the module completions that now hold, then the course completion if it holds.
+
+    Returns the course completion when the course is (now or already) complete.
+    """
+    progress = module_progress(user, course)
+    recorded = set(
+        db.session.scalars(
+            db.select(ModuleCompletion.module_id).where(
+                ModuleCompletion.user_id == user.id,
+                ModuleCompletion.module_id.in_(list(progress)),
+            )
+        )
+    )
+    for module_id, item in progress.items():
+        if item.complete and module_id not in recorded:
+            _insert_once(ModuleCompletion(user_id=user.id, module_id=module_id))
+    db.session.commit()
+    complete_course(course, [user.id])
+    return db.session.scalar(
+        db.select(CourseCompletion).filter_by(user_id=user.id, course_id=course.id)
+    )
+
+
+def complete_course(course: Course, user_ids: list[int]) -> list[CourseCompletion]:
+    """Record the course completion for each person for whom it now holds (at most 4 statements).
+
+    Via a session: an end-user course whose quizzes are passed, by someone who attended a held
+    session. Online: every module complete and, where the course requires it, a follow-up
+    meeting attended. Agents whose certificate was revoked are re-certified by a follow-up
+    meeting that started after the revocation. Returns the new completions.
+    """
+    if not user_ids:
+        return []
+    now = utcnow()
+    via_session = (
+        first_session_attended(now, User.id) if course.audience == Audience.EMPLOYEE else null()
+    )
+    online = modules_complete(course, User.id)
+    if course.follow_up_required:
+        online = and_(online, follow_up_attended(User.id))
+    already = exists(
+        select(CourseCompletion.id).where(
+            CourseCompletion.user_id == User.id, CourseCompletion.course_id == course.id
+        )
+    )
+    has_modules = select(func.count()).select_from(_active_modules(course).subquery())
+    rows = db.session.execute(
+        select(
+            User.id, via_session, quizzes_passed(course, User.id), online,
+            has_modules.scalar_subquery() > 0,
+        ).where(User.id.in_(user_ids), ~already)
+    ).all()  # fmt: skip
+    new = []
+    for user_id, session_id, quizzes_ok, online_ok, content in rows:
+        if session_id is not None and quizzes_ok and content:
+            method = CompletionMethod.SESSION
+        elif online_ok:
+            method, session_id = CompletionMethod.ONLINE, None
+        else:
+            continue
+        new.append(
+            CourseCompletion(
+                user_id=user_id,
+                course_id=course.id,
+                method=method,
+                session_id=session_id,
+                course_version=course.version,
+                completed_at=now,
+            )
+        )
+    new = _insert_all(new)
+    recertified = _recertified(course, user_ids) if course.audience == Audience.AGENT else []
+    db.session.commit()
+    for completion in new:
+        log.info(
+            "User %d completed course %s (%s)", completion.user_id, course.slug, completion.method
+        )
+    if new or recertified:
+        course_completed.send(course, completions=new + recertified)
+    return new
+
+
+def _recertified(course: Course, user_ids: list[int]) -> list[CourseCompletion]:
+    """Completions of agents with no valid certificate who attended a follow-up after revocation."""
+    revoked = (
+        select(func.max(Certificate.revoked_at))
+        .where(Certificate.user_id == CourseCompletion.user_id, Certificate.course_id == course.id)
+        .scalar_subquery()
+    )
+    valid = exists(
+        select(Certificate.id).where(
+            Certificate.user_id == CourseCompletion.user_id,
+            Certificate.course_id == course.id,
+            Certificate.revoked_at.is_(None),
+        )
+    )
+    return list(
+        db.session.scalars(
+            select(CourseCompletion).where(
+                CourseCompletion.course_id == course.id,
+                CourseCompletion.user_id.in_(user_ids),
+                ~valid,
+                revoked.is_not(None),
+                follow_up_attended(CourseCompletion.user_id, after=revoked),
+            )
+        )
+    )
+
+
+def complete_via_attendance(training_session: TrainingSession, user_ids: list[int]) -> None:
+    """Attending can complete a course: the end-user course at a session, the agent course at a
+    follow-up meeting (a fixed number of statements however many attended)."""
+    if not user_ids:
+        return
+    audience = (
+        Audience.AGENT
+        if training_session.kind == SessionKind.AGENT_FOLLOW_UP
+        else Audience.EMPLOYEE
+    )
+    courses = db.session.scalars(
+        db.select(Course).where(Course.audience == audience, Course.retired_at.is_(None))
+    ).all()
+    for course in courses:
+        complete_course(course, user_ids)
+
+
+def withdraw_via_session(training_session: TrainingSession, user_ids: list[int], by: User) -> None:
+    """People marked absent after all: their completions via this session no longer hold.
+
+    The completions are removed (their certificates are revoked by the subscriber), then each
+    person's progress is checked again, since they may have completed online or elsewhere.
+    """
+    if not user_ids:
+        return
+    withdrawn = list(
+        db.session.scalars(
+            select(CourseCompletion).where(
+                CourseCompletion.session_id == training_session.id,
+                CourseCompletion.user_id.in_(user_ids),
+            )
+        )
+    )
+    if not withdrawn:
+        return
+    db.session.execute(
+        db.delete(CourseCompletion).where(
+            CourseCompletion.id.in_([completion.id for completion in withdrawn])
+        )
+    )
+    db.session.commit()
+    log.info("%d completion(s) via session %d withdrawn", len(withdrawn), training_session.id)
+    by_course: dict[int, list[CourseCompletion]] = {}
+    for completion in withdrawn:
+        by_course.setdefault(completion.course_id, []).append(completion)
+    for course_id, completions in by_course.items():
+        course = db.session.get(Course, course_id)
+        completion_withdrawn.send(course, completions=completions, by=by)
+        complete_course(course, [completion.user_id for completion in completions])
+
+
+def _insert_all(rows: list) -> list:
+    """Insert rows guarded by unique constraints; rows whose twin already exists are left out."""
+    if not rows:
+        return []
+    try:
+        with db.session.begin_nested():
+            db.session.add_all(rows)
+        return rows
+    except IntegrityError:  # a concurrent request recorded some of them: insert one by one
+        return [row for row in rows if _insert_once(row)]
+
+
+def _insert_once(row) -> bool:
+    """Insert a row guarded by a unique constraint; False when a twin already exists."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(row)
+        return True
+    except IntegrityError:
+        return False

@@ -1,0 +1,127 @@
+"""The programme's rules (DESIGN §5), each defined once as an SQL expression queries compose.
+
+Every page, export, API answer and xAPI statement about the cascade is built from these, so the
+headline, the sum of the months and the agents' reach cannot disagree.
+"""
+
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select
+from sqlalchemy.orm import aliased
+
+from app.auth.models import Role, User
+from app.certificates.models import Certificate
+from app.courses.models import Audience, CompletionMethod, Course, CourseCompletion
+from app.training.models import Attendance, AttendanceStatus, SessionKind, TrainingSession
+
+
+def certified_at(user_id, at=None) -> ColumnElement[bool]:
+    """The person holds an agent-course certificate valid at `at` (now when None).
+
+    A certificate is issued when the agent course is completed (both parts and the follow-up
+    meeting) and stops counting from the moment it is revoked.
+    """
+    certificate = aliased(Certificate)
+    course = aliased(Course)
+    valid = (
+        [certificate.revoked_at.is_(None)]
+        if at is None
+        else [
+            certificate.issued_at <= at,
+            or_(certificate.revoked_at.is_(None), certificate.revoked_at > at),
+        ]
+    )
+    return exists(
+        select(certificate.id)
+        .join(course, course.id == certificate.course_id)
+        .where(certificate.user_id == user_id, course.audience == Audience.AGENT, *valid)
+    )
+
+
+def certified_agent(user=User) -> ColumnElement[bool]:
+    """A certified agent now: agent role, active account, a valid agent-course certificate."""
+    return and_(user.role == Role.AGENT, user.active.is_(True), certified_at(user.id))
+
+
+def session_held(now: datetime, training_session=TrainingSession) -> ColumnElement[bool]:
+    """An end-user session held: not cancelled, started, its agent certified when it started."""
+    return and_(
+        training_session.kind == SessionKind.END_USER,
+        training_session.cancelled_at.is_(None),
+        training_session.starts_at <= now,
+        certified_at(training_session.agent_id, training_session.starts_at),
+    )
+
+
+def attended(training_session_id, user_id) -> ColumnElement[bool]:
+    """The person is marked attended at the session (not registered only, not later absent)."""
+    return exists(
+        select(Attendance.id).where(
+            Attendance.session_id == training_session_id,
+            Attendance.user_id == user_id,
+            Attendance.status == AttendanceStatus.ATTENDED,
+        )
+    )
+
+
+def trained_via_session(now: datetime, completion=CourseCompletion) -> ColumnElement[bool]:
+    """A completion via a session that counts: still marked attended at a held session.
+
+    The completion itself is recorded only when the end-user quiz is passed too.
+    """
+    held = aliased(TrainingSession)
+    return and_(
+        completion.method == CompletionMethod.SESSION,
+        attended(completion.session_id, completion.user_id),
+        exists(select(held.id).where(held.id == completion.session_id, session_held(now, held))),
+    )
+
+
+def trained_online(completion=CourseCompletion) -> ColumnElement[bool]:
+    """A completion of every module online."""
+    return completion.method == CompletionMethod.ONLINE
+
+
+def staff_trained(now: datetime):
+    """One row per person trained: active, with a counting end-user completion (a subquery).
+
+    Columns: municipality_id, user_id, method, session_id, agent_id (the trainer, for a session),
+    completed_at. A person with several counting completions is counted once, at the first.
+    """
+    ranked = (
+        select(
+            User.municipality_id.label("municipality_id"),
+            CourseCompletion.user_id.label("user_id"),
+            CourseCompletion.method.label("method"),
+            CourseCompletion.session_id.label("session_id"),
+            TrainingSession.agent_id.label("agent_id"),
+            CourseCompletion.completed_at.label("completed_at"),
+            func.row_number()
+            .over(
+                partition_by=CourseCompletion.user_id,
+                order_by=(CourseCompletion.completed_at, CourseCompletion.id),
+            )
+            .label("rank"),
+        )
+        .join(User, User.id == CourseCompletion.user_id)
+        .join(Course, Course.id == CourseCompletion.course_id)
+        .outerjoin(TrainingSession, TrainingSession.id == CourseCompletion.session_id)
+        .where(
+            Course.audience == Audience.EMPLOYEE,
+            User.active.is_(True),
+            or_(trained_online(), trained_via_session(now)),
+        )
+        .subquery()
+    )
+    return (
+        select(
+            ranked.c.municipality_id,
+            ranked.c.user_id,
+            ranked.c.method,
+            ranked.c.session_id,
+            ranked.c.agent_id,
+            ranked.c.completed_at,
+        )
+        .where(ranked.c.rank == 1)
+        .subquery("staff_trained")
+    )
