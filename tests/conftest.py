@@ -1,17 +1,20 @@
 """Shared fixtures: the app on a fresh database, factories for people, one login helper."""
 
+import copy
 import os
+import sqlite3
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from flask.globals import _cv_app
 from flask.testing import FlaskClient
 
 from app import create_app
 from app.auth.models import Role, User, hash_password
-from app.config import TestConfig
+from app.config import TestConfig, normalise_database_url
 from app.extensions import db
 from app.municipalities.models import Municipality
 from app.municipalities.services import seed_municipalities
@@ -28,8 +31,46 @@ PASSWORD = "rätt-lösenord-123"
 
 
 def database_url(tmp_path: Path) -> str:
-    """PostgreSQL when TEST_DATABASE_URL is set (CI runs both), else a fresh SQLite file."""
-    return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'test.db'}"
+    """PostgreSQL when TEST_DATABASE_URL is set (CI runs both), else a fresh SQLite file.
+
+    Under pytest-xdist each worker gets its own PostgreSQL database (see `_worker_database`).
+    """
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        return f"sqlite:///{tmp_path / 'test.db'}"
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    return _worker_database(url, worker) if worker else url
+
+
+@cache
+def _worker_database(base_url: str, worker: str) -> str:
+    """The URL of database `<base>_<worker>` (e.g. test_gw0) on the base URL's server.
+
+    Created when missing, from a connection to the base database; kept between runs.
+    """
+    url = sa.make_url(normalise_database_url(base_url))
+    name = f"{url.database}_{worker}"
+    engine = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            exists = sa.text("SELECT 1 FROM pg_database WHERE datname = :name")
+            if connection.scalar(exists, {"name": name}) is None:
+                quoted = connection.dialect.identifier_preparer.quote(name)
+                connection.exec_driver_sql(f"CREATE DATABASE {quoted}")
+    finally:
+        engine.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
+@sa.event.listens_for(sa.Engine, "connect")
+def _sqlite_without_fsync(dbapi_connection, _connection_record) -> None:
+    """Test databases are thrown away: let SQLite skip its fsyncs (durability only, same SQL).
+
+    Each test creates and drops every table, one fsync per statement; on a slow disk that was
+    a large part of the suite's time.
+    """
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.execute("PRAGMA synchronous = OFF")
 
 
 class RequestIsolatedClient(FlaskClient):
@@ -148,9 +189,19 @@ def auth(client):
     return AuthActions(client)
 
 
-@pytest.fixture
-def synced_courses(app):
-    """The real course files, synced."""
-    from app.courses.services import sync_courses
+@pytest.fixture(scope="session")
+def parsed_courses():
+    """The real course files, read, validated and rendered once per test session (per worker)."""
+    from app.courses.loader import load_courses
 
-    return sync_courses(COURSES_DIR)
+    specs, errors = load_courses(COURSES_DIR)
+    assert not errors, errors
+    return specs
+
+
+@pytest.fixture
+def synced_courses(app, parsed_courses):
+    """The real course files, synced (the files parsed once; written into each test's tables)."""
+    from app.courses.services import write_courses
+
+    return write_courses(copy.deepcopy(parsed_courses))

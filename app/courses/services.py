@@ -56,6 +56,13 @@ def sync_courses(root: Path) -> SyncReport:
     specs, errors = load_courses(root)
     if errors:
         raise CourseContentError(errors)
+    report = write_courses(specs)
+    log.info("Synced courses from %s: %s", root, report)
+    return report
+
+
+def write_courses(specs: list[CourseSpec]) -> SyncReport:
+    """Upsert validated course specs in one transaction (all or nothing)."""
     report = SyncReport()
     try:
         _Sync(report).run(specs)
@@ -63,7 +70,6 @@ def sync_courses(root: Path) -> SyncReport:
     except Exception:
         db.session.rollback()
         raise
-    log.info("Synced courses from %s: %s", root, report)
     return report
 
 

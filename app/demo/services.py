@@ -6,13 +6,9 @@ import unicodedata
 from datetime import timedelta
 
 from app.auth.models import Role, User, hash_password
-from app.certificates.codes import new_code
-from app.certificates.models import Certificate
 from app.core.time import utcnow
 from app.courses.models import (
-    CompletionMethod,
     Course,
-    CourseCompletion,
     Lesson,
     LessonView,
     Module,
@@ -21,6 +17,7 @@ from app.courses.models import (
 from app.extensions import db
 from app.municipalities.models import Municipality
 from app.municipalities.services import seed_municipalities
+from app.progress.completion import complete_course
 from app.quizzes.models import AttemptState, Quiz, QuizAttempt
 from app.training.models import Attendance, AttendanceStatus, SessionKind, TrainingSession
 from app.training.services import new_check_in_code
@@ -139,78 +136,119 @@ def _seed_progress(people: list[User]) -> None:
         if person.municipality_id is not None:
             by_role = by_municipality.setdefault(person.municipality_id, {})
             by_role.setdefault(person.role, []).append(person)
-    completions: list[tuple[User, Course, TrainingSession | None, object]] = []
+    meeting_of: dict[int, list[User]] = {}
+    sessions_held: list[tuple[TrainingSession, list[User]]] = []
+    online_learners: list[tuple[User, object]] = []
     for municipality_id, by_role in by_municipality.items():
         agents = sorted(by_role.get(Role.AGENT, []), key=lambda u: _number(u.email))
         staff = sorted(by_role.get(Role.EMPLOYEE, []), key=lambda u: _number(u.email))
         # agent1 untouched; in larger municipalities agent3 has done both parts and awaits the
         # follow-up meeting (see _seed_waiting_agents).
         certified = [a for a in agents[1:] if not (len(agents) > 4 and a is agents[2])]
+        certified_at = {}
         for agent in certified:
             meeting = meetings[_number(agent.email) % len(meetings)]
             attended = AttendanceStatus.ATTENDED
             db.session.add(Attendance(session_id=meeting.id, user_id=agent.id, status=attended,
                                       marked_at=meeting.ends_at))  # fmt: skip
             meeting.registered_count += 1
-            completions.append((agent, agent_course, None, meeting.ends_at))
+            meeting_of.setdefault(meeting.id, []).append(agent)
+            certified_at[agent.id] = meeting.ends_at
         # medarbetare1 untouched, 2–4 as documented, the rest at this municipality's own pace.
         share = pace.uniform(0.25, 0.85)
         rest = staff[4:]
         trained = rest[: round(len(rest) * share)]
         online = {id(u) for u in trained[: len(trained) * 2 // 5]} | {id(staff[1])}
         via_session = [u for u in [*staff[2:4], *trained] if id(u) not in online]
-        sessions = _hold_sessions(certified, municipality_id, via_session, now, pace)
-        for user, session in sessions:
-            completions.append(
-                (user, end_user_course, session, session.ends_at + timedelta(days=2))
-            )
+        sessions_held += _hold_sessions(
+            certified, certified_at, municipality_id, via_session, now, pace
+        )
         for user in [staff[1], *(u for u in trained if id(u) in online)]:
-            completions.append(
-                (user, end_user_course, None, now - timedelta(days=pace.randint(3, 150)))
-            )
-    _record_completions(completions)
+            # online completions spread over the past five months, a batch a week
+            online_learners.append((user, now - timedelta(days=3 + 7 * pace.randint(0, 21))))
+    db.session.commit()
+    _record_progress(
+        agent_course, end_user_course, meetings, meeting_of, sessions_held, online_learners
+    )
     _seed_waiting_agents(people, agent_course, now)
+
+
+def _record_progress(
+    agent_course, end_user_course, meetings, meeting_of, sessions_held, online_learners
+) -> None:
+    """What the learners did (lessons read, quizzes passed), then their completions through the
+    completion service, dated when they happened, so every course card agrees with its
+    certificate. Bulk: one completion pass per meeting, session and day."""
+    agents = [agent for group in meeting_of.values() for agent in group]
+    _simulate_learning(agents, agent_course, lessons=True, at=min(m.starts_at for m in meetings))
+    for meeting in meetings:
+        ids = [agent.id for agent in meeting_of.get(meeting.id, [])]
+        complete_course(agent_course, ids, at=meeting.ends_at)
+    for training_session, group in sessions_held:
+        when = training_session.ends_at + timedelta(days=2)
+        _simulate_learning(group, end_user_course, lessons=False, at=when)
+        complete_course(end_user_course, [person.id for person in group], at=when)
+    by_day: dict[object, list[User]] = {}
+    for person, when in online_learners:
+        by_day.setdefault(when, []).append(person)
+    for when, group in sorted(by_day.items()):
+        _simulate_learning(group, end_user_course, lessons=True, at=when)
+        complete_course(end_user_course, [person.id for person in group], at=when)
+
+
+def _simulate_learning(people: list[User], course: Course, lessons: bool, at) -> None:
+    """The learners' activity: every lesson read (and the modules thereby complete) when
+    `lessons`, and every quiz passed; written in bulk."""
+    modules = db.session.scalars(
+        db.select(Module).where(Module.course_id == course.id, Module.retired_at.is_(None))
+    ).all()
+    for module in modules:
+        quiz = db.session.scalar(
+            db.select(Quiz).where(Quiz.module_id == module.id, Quiz.retired_at.is_(None))
+        )
+        module_lessons = db.session.scalars(
+            db.select(Lesson).where(Lesson.module_id == module.id, Lesson.retired_at.is_(None))
+        ).all()
+        questions = []
+        if quiz is not None:
+            questions = [
+                [q.id, [o.id for o in q.options if o.retired_at is None]]
+                for q in quiz.questions
+                if q.retired_at is None
+            ][: quiz.draw or None]
+        for person in people:
+            if lessons:
+                db.session.add_all(
+                    LessonView(user_id=person.id, lesson_id=lesson.id, first_viewed_at=at,
+                               last_viewed_at=at)
+                    for lesson in module_lessons
+                )  # fmt: skip
+                db.session.add(ModuleCompletion(user_id=person.id, module_id=module.id,
+                                                completed_at=at))  # fmt: skip
+            if quiz is not None:
+                db.session.add(QuizAttempt(
+                    user_id=person.id, quiz_id=quiz.id, number=1, state=AttemptState.SUBMITTED,
+                    questions=questions, answers={}, results={str(q): True for q, _ in questions},
+                    score=100, passed=True, started_at=at, submitted_at=at,
+                ))  # fmt: skip
+    db.session.commit()
 
 
 def _seed_waiting_agents(people: list[User], agent_course: Course, now) -> None:
     """agent3 of each larger municipality: both parts done (lessons read, quizzes passed), and
     a follow-up meeting on the web going on right now, so the last step can be tried."""
-    waiting = [p for p in people if p.email.startswith("agent3.") and p.role == Role.AGENT]
-    lessons = db.session.scalars(
-        db.select(Lesson).join(Module).where(Module.course_id == agent_course.id)
-    ).all()
-    quizzes = db.session.scalars(
-        db.select(Quiz).join(Module).where(Module.course_id == agent_course.id)
-    ).all()
-    keys = {
-        quiz.id: [
-            [q.id, [o.id for o in q.options if o.retired_at is None]]
-            for q in quiz.questions
-            if q.retired_at is None
-        ]
-        for quiz in quizzes
-    }
-    for agent in waiting:
-        if (
-            sum(
-                1
-                for p in people
-                if p.municipality_id == agent.municipality_id and p.role == Role.AGENT
-            )
-            <= 4
-        ):
-            continue
-        for lesson in lessons:
-            db.session.add(LessonView(user_id=agent.id, lesson_id=lesson.id))
-        for quiz in quizzes:
-            questions = keys[quiz.id][: quiz.draw or None]
-            db.session.add(QuizAttempt(
-                user_id=agent.id, quiz_id=quiz.id, number=1, state=AttemptState.SUBMITTED,
-                questions=questions, answers={}, results={str(q): True for q, _ in questions},
-                score=100, passed=True, submitted_at=now - timedelta(days=3),
-            ))  # fmt: skip
-        for module_id in {lesson.module_id for lesson in lessons}:
-            db.session.add(ModuleCompletion(user_id=agent.id, module_id=module_id))
+    agents_in: dict[int | None, int] = {}
+    for person in people:
+        if person.role == Role.AGENT:
+            agents_in[person.municipality_id] = agents_in.get(person.municipality_id, 0) + 1
+    waiting = [
+        p
+        for p in people
+        if p.email.startswith("agent3.")
+        and p.role == Role.AGENT
+        and agents_in[p.municipality_id] > 4
+    ]
+    _simulate_learning(waiting, agent_course, lessons=True, at=now - timedelta(days=3))
     start = now - timedelta(minutes=15)
     db.session.add(TrainingSession(
         kind=SessionKind.AGENT_FOLLOW_UP, title="Uppföljningsmöte via webben (pågår nu)",
@@ -225,15 +263,17 @@ def _number(email: str) -> int:
     return int(digits) if digits else 0
 
 
-def _hold_sessions(agents, municipality_id, attendees, now, pace):
-    """Spread the attendees over past sessions of the certified agents (12 a session)."""
+def _hold_sessions(agents, certified_at, municipality_id, attendees, now, pace):
+    """Spread the attendees over past sessions of the certified agents (12 a session), each
+    held after its agent's certification."""
     if not agents:
         return []
-    pairs = []
+    held = []
     for index, chunk_start in enumerate(range(0, len(attendees), 12)):
         agent = agents[index % len(agents)]
         days_ago = 14 + 10 * (len(attendees) // 12 - chunk_start // 12) + pace.randint(0, 6)
         start = (now - timedelta(days=days_ago)).replace(hour=13, minute=0, second=0, microsecond=0)
+        start = max(start, certified_at[agent.id] + timedelta(days=7 + pace.randint(0, 20)))
         session = TrainingSession(
             kind=SessionKind.END_USER, title="Resfria möten i vardagen", agent_id=agent.id,
             municipality_id=municipality_id, starts_at=start, ends_at=start + timedelta(minutes=90),
@@ -248,7 +288,6 @@ def _hold_sessions(agents, municipality_id, attendees, now, pace):
             db.session.add(Attendance(session_id=session.id, user_id=person.id,
                                       status=AttendanceStatus.ATTENDED, marked_by_id=agent.id,
                                       marked_at=session.ends_at))  # fmt: skip
-            pairs.append((person, session))
         no_show = attendees[0]  # someone registered and did not come
         if no_show not in group:
             db.session.add(Attendance(session_id=session.id, user_id=no_show.id,
@@ -256,24 +295,8 @@ def _hold_sessions(agents, municipality_id, attendees, now, pace):
                                       marked_at=session.ends_at))  # fmt: skip
         else:
             session.registered_count -= 1
-    return pairs
-
-
-def _record_completions(completions) -> None:
-    """Completions and their certificates, written in bulk (demo data skips the quizzes)."""
-    for user, course, session, when in completions:
-        db.session.add(CourseCompletion(
-            user_id=user.id, course_id=course.id, course_version=course.version,
-            method=CompletionMethod.SESSION if session else CompletionMethod.ONLINE,
-            session_id=session.id if session else None, completed_at=when,
-        ))  # fmt: skip
-        db.session.add(Certificate(
-            code=new_code(), user_id=user.id, course_id=course.id, course_title=course.title,
-            course_version=course.version, holder_name=user.name,
-            municipality_id=user.municipality_id, trainer_id=session.agent_id if session else None,
-            session_id=session.id if session else None, issued_at=when,
-        ))  # fmt: skip
-    db.session.commit()
+        held.append((session, group))
+    return held
 
 
 def _person(names: random.Random, email: str, role: Role, municipality: Municipality) -> User:

@@ -29,7 +29,7 @@ from app.courses.models import (
     ModuleCompletion,
 )
 from app.extensions import db
-from app.progress.rules import session_held
+from app.progress.rules import session_counts
 from app.quizzes.models import AttemptState, Quiz, QuizAttempt
 from app.training.models import Attendance, AttendanceStatus, SessionKind, TrainingSession
 
@@ -142,8 +142,9 @@ def follow_up_attended(user_id, after=None) -> ColumnElement[bool]:
     )
 
 
-def first_session_attended(now: datetime, user_id):
-    """The first held end-user session the person attended as a participant (a scalar subquery)."""
+def first_session_attended(user_id):
+    """The first counting end-user session the person attended as a participant (a scalar
+    subquery)."""
     return (
         select(TrainingSession.id)
         .join(Attendance, Attendance.session_id == TrainingSession.id)
@@ -151,7 +152,7 @@ def first_session_attended(now: datetime, user_id):
             Attendance.user_id == user_id,
             Attendance.status == AttendanceStatus.ATTENDED,
             TrainingSession.agent_id != user_id,
-            session_held(now),
+            session_counts(),
         )
         .order_by(TrainingSession.starts_at, TrainingSession.id)
         .limit(1)
@@ -183,19 +184,22 @@ def update_progress(user: User, course: Course) -> CourseCompletion | None:
     )
 
 
-def complete_course(course: Course, user_ids: list[int]) -> list[CourseCompletion]:
+def complete_course(
+    course: Course, user_ids: list[int], at: datetime | None = None
+) -> list[CourseCompletion]:
     """Record the course completion for each person for whom it now holds (at most 4 statements).
 
     Via a session: an end-user course whose quizzes are passed, by someone who attended a held
     session. Online: every module complete and, where the course requires it, a follow-up
     meeting attended. Agents whose certificate was revoked are re-certified by a follow-up
-    meeting that started after the revocation. Returns the new completions.
+    meeting that started after the revocation. Returns the new completions, dated `at` (now
+    unless recorded afterwards, as the demo data's history is).
     """
     if not user_ids:
         return []
-    now = utcnow()
+    now = at or utcnow()
     via_session = (
-        first_session_attended(now, User.id) if course.audience == Audience.EMPLOYEE else null()
+        first_session_attended(User.id) if course.audience == Audience.EMPLOYEE else null()
     )
     online = modules_complete(course, User.id)
     if course.follow_up_required:

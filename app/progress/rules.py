@@ -43,14 +43,22 @@ def certified_agent(user=User) -> ColumnElement[bool]:
     return and_(user.role == Role.AGENT, user.active.is_(True), certified_at(user.id))
 
 
-def session_held(now: datetime, training_session=TrainingSession) -> ColumnElement[bool]:
-    """An end-user session held: not cancelled, started, its agent certified when it started."""
+def session_counts(training_session=TrainingSession) -> ColumnElement[bool]:
+    """An end-user session that counts: not cancelled, its agent certified when it starts.
+
+    Attendance can be marked from check-in, 30 minutes before the start, so this (not "held")
+    decides whether attending completes the course.
+    """
     return and_(
         training_session.kind == SessionKind.END_USER,
         training_session.cancelled_at.is_(None),
-        training_session.starts_at <= now,
         certified_at(training_session.agent_id, training_session.starts_at),
     )
+
+
+def session_held(now: datetime, training_session=TrainingSession) -> ColumnElement[bool]:
+    """An end-user session held: it counts (see `session_counts`) and has started."""
+    return and_(session_counts(training_session), training_session.starts_at <= now)
 
 
 def attended(training_session_id, user_id) -> ColumnElement[bool]:

@@ -223,18 +223,21 @@ class Reference:
         }
 
     def reach(self, m: int) -> dict[str, tuple[int, int]]:
-        """Per agent email: sessions held and staff trained by them."""
+        """Per agent email: sessions held in m and staff of m trained by them. Listed: the
+        active agents of m, and anyone who held sessions in m or trained its staff."""
         result = {}
         for number, agent in enumerate(self.agents):
-            if agent.municipality != m:
-                continue
-            held = [i for i, s in enumerate(self.sessions) if s.agent == number and self.held(i)]
+            held = [
+                i for i, s in enumerate(self.sessions)
+                if s.agent == number and agent.municipality == m and self.held(i)
+            ]  # fmt: skip
             trained = sum(
                 1 for p in self.people
                 if p.municipality == m and self.trained(p) == "session"
                 and self.sessions[p.completion[2]].agent == number
             )  # fmt: skip
-            if held or trained or (agent.role == Role.AGENT and agent.active):
+            own = agent.municipality == m and agent.role == Role.AGENT and agent.active
+            if held or trained or own:
                 result[f"agent{number}@example.se"] = (len(held), trained)
         return result
 

@@ -83,7 +83,9 @@ def test_exports_are_excel_safe_and_scoped(client, auth, create_user, falun_stor
     rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][:3] == ["Namn", "E-post", "Roll"]
     assert any(row[0] == "'=cmd|' /C calc'!A0" for row in rows)
-    assert sum(row[4] == "ja" for row in rows[1:]) == 3, "trained as the coverage counts: not the leaver"
+    assert sum(row[4] == "ja" for row in rows[1:]) == 3, (
+        "trained as the coverage counts: not the leaver"
+    )
     assert client.get("/reports/2062/people.csv").status_code == 404
     workbook = load_workbook(io.BytesIO(client.get("/reports/2080/people.xlsx").data))
     assert workbook.active["A1"].value == "Namn"
