@@ -8,6 +8,8 @@ from app.auth.models import Role
 from app.core.access import roles_required
 from app.core.exports import csv_bytes, xlsx_bytes
 from app.core.responses import attachment
+from app.courses.models import CompletionMethod
+from app.labels import label
 from app.municipalities.access import get_municipality_or_404
 from app.reports import queries
 
@@ -88,8 +90,8 @@ def people_export(code: str, kind: str):
     """The municipality's people with their training status, for Excel."""
     place = get_municipality_or_404(code)
     rows = [
-        [p.name, p.email, p.role, "ja" if p.active else "nej", "ja" if p.completed_at else "nej",
-         {"online": "online", "session": "via tillfälle"}.get(p.method or "", ""),
+        [p.name, p.email, label(Role, p.role), "ja" if p.active else "nej",
+         "ja" if p.completed_at else "nej", label(CompletionMethod, p.method),
          p.completed_at.date().isoformat() if p.completed_at else "", p.trainer or ""]
         for p in queries.people_status(place)
     ]  # fmt: skip

@@ -15,13 +15,12 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.core.time import STOCKHOLM
+from app.labels import choices
 from app.training.models import SessionMode
 
-MODES = [
-    SelectChoice(SessionMode.ON_SITE, _l("På plats")),
-    SelectChoice(SessionMode.VIDEO, _l("Videorum")),
-    SelectChoice(SessionMode.WEB, _l("Webbmöte")),
-]
+
+def _mode_choices() -> list[SelectChoice]:
+    return [SelectChoice(value, text) for value, text in choices(SessionMode)]
 
 
 class SessionForm(FlaskForm):
@@ -40,7 +39,7 @@ class SessionForm(FlaskForm):
         format="%Y-%m-%dT%H:%M",
         validators=[DataRequired(_l("Ange när tillfället slutar (datum och tid)."))],
     )
-    mode = SelectField(_l("Form"), choices=MODES)
+    mode = SelectField(_l("Form"), choices=_mode_choices)
     place = StringField(
         _l("Plats eller möteslänk"),
         validators=[
