@@ -73,7 +73,7 @@ def init_extensions(app: Flask) -> None:
 
 def init_blueprints(app: Flask) -> None:
     """Register each domain's blueprint, the error pages and the security headers."""
-    from app import labels
+    from app import access, labels
     from app.api.account import bp as account_bp
     from app.api.routes import bp as api_bp
     from app.auth.routes import bp as auth_bp
@@ -105,6 +105,7 @@ def init_blueprints(app: Flask) -> None:
     security.init_app(app)
     templating.init_app(app)
     labels.init_app(app)
+    access.init_app(app)
 
 
 def init_cli(app: Flask) -> None:

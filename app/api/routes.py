@@ -9,13 +9,13 @@ from werkzeug.exceptions import HTTPException
 
 from app.api import xapi
 from app.api.openapi import OPENAPI
-from app.auth.models import Role
 from app.auth.tokens import user_for_token
 from app.certificates import queries as certificate_queries
 from app.certificates.codes import normalise_code
 from app.extensions import csrf, limiter, login_manager
 from app.municipalities.access import get_municipality_or_404
 from app.reports import queries as report_queries
+from app.reports.access import may_see_coverage
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -27,11 +27,12 @@ def json_error(error: HTTPException):
     return jsonify(error=error.code, message=error.description), error.code
 
 
-def api_roles(*roles: Role):
-    """Like roles_required, but answering 401/403 in JSON instead of redirecting to a login page.
+def api_requires(predicate):
+    """Like `core.access.requires`, but answering 401/403 in JSON instead of redirecting to a
+    login page.
 
     :raise 401: no session and no valid bearer token.
-    :raise 403: the user's role is not among ``roles``.
+    :raise 403: the predicate refuses the user.
     """
 
     def decorator(view):
@@ -39,7 +40,7 @@ def api_roles(*roles: Role):
         def wrapped(*args, **kwargs):
             if not current_user.is_authenticated:
                 abort(401, description="log in or send Authorization: Bearer <token>")
-            if current_user.role not in roles:
+            if not predicate(current_user):
                 abort(403, description="your role may not read this")
             return view(*args, **kwargs)
 
@@ -55,7 +56,7 @@ def openapi():
 
 
 @bp.get("/coverage")
-@api_roles(Role.COORDINATOR, Role.ADMIN)
+@api_requires(may_see_coverage)
 def coverage():
     """Coverage of every municipality the caller may see (a coordinator: their own)."""
     rows = report_queries.coverage_for(current_user)
@@ -70,7 +71,7 @@ def coverage():
 
 
 @bp.get("/municipalities/<code>/coverage")
-@api_roles(Role.COORDINATOR, Role.ADMIN)
+@api_requires(may_see_coverage)
 def municipality_coverage(code: str):
     """One municipality's coverage with its agents and the trend by month (another one is 404)."""
     place = get_municipality_or_404(code)
@@ -83,7 +84,7 @@ def municipality_coverage(code: str):
 
 
 @bp.get("/xapi/statements")
-@api_roles(Role.COORDINATOR, Role.ADMIN)
+@api_requires(may_see_coverage)
 def xapi_statements():
     """xAPI 1.0.3 statements after `since` (ISO 8601), paged by `page`, for an LRS."""
     since = None

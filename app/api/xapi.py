@@ -25,6 +25,8 @@ VERBS = {
 }
 NAMESPACE = uuid.UUID("5f1d1c52-7a9e-4d0b-9a5e-3c1b8f0d2e61")  # stable statement ids
 PAGE_SIZE = 100
+# Context extension of a session entered after it was held ("registrerat i efterhand").
+RECORDED_AFTER = "/xapi/extensions/recorded-after-the-fact"
 
 
 @dataclass
@@ -137,10 +139,15 @@ def statements(
         attendances.order_by(Attendance.marked_at).limit(wanted)
     ):
         iri = f"{base}/sessions/{session.id}"
-        events.append(_statement(
+        event = _statement(
             f"attendance:{attendance.id}", user, "attended",
             _activity(iri, session.title, "meeting"), attendance.marked_at, instructor=trainer,
-        ))  # fmt: skip
+        )  # fmt: skip
+        if session.recorded_after_the_fact:
+            event.statement["context"]["extensions"] = {
+                base + RECORDED_AFTER: {"recorded_at": session.created_at.isoformat()}
+            }
+        events.append(event)
 
     events.sort(key=lambda event: (event.at, event.key))
     chosen = events[page * PAGE_SIZE : page * PAGE_SIZE + PAGE_SIZE]

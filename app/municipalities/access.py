@@ -1,4 +1,4 @@
-"""Municipality scoping: who may see which municipality and its people."""
+"""Who may see which municipality, manage its people and set its targets."""
 
 from flask import abort
 from flask_login import current_user
@@ -12,6 +12,16 @@ from app.municipalities.models import Municipality
 def can_see_municipality(user: User, municipality: Municipality) -> bool:
     """Admins see every municipality; everyone else only their own."""
     return user.role == Role.ADMIN or user.municipality_id == municipality.id
+
+
+def may_manage_people(user: User) -> bool:
+    """Coordinators (their own municipality) and admins import rosters and (de)activate people."""
+    return user.role in (Role.COORDINATOR, Role.ADMIN)
+
+
+def may_see_every_municipality(user: User) -> bool:
+    """The list of all municipalities is the programme office's."""
+    return user.role == Role.ADMIN
 
 
 def may_set_targets(user: User) -> bool:

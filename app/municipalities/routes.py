@@ -7,24 +7,29 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.models import Role, User
-from app.core.access import roles_required
+from app.core.access import requires
 from app.extensions import db
 from app.municipalities import queries, roster, services
-from app.municipalities.access import get_municipality_or_404, may_set_targets
+from app.municipalities.access import (
+    get_municipality_or_404,
+    may_manage_people,
+    may_see_every_municipality,
+    may_set_targets,
+)
 from app.municipalities.forms import RosterConfirmForm, RosterUploadForm, TargetsForm
 
 bp = Blueprint("municipalities", __name__, url_prefix="/municipalities")
 
 
 @bp.get("/")
-@roles_required(Role.ADMIN)
+@requires(may_see_every_municipality)
 def index():
     """All 15 municipalities with their head counts (admins)."""
     return render_template("municipalities/index.html", overviews=queries.overview_of_all())
 
 
 @bp.get("/<code>")
-@roles_required(Role.COORDINATOR, Role.ADMIN)
+@requires(may_manage_people)
 def people(code: str):
     """One municipality's people (its coordinator, or an admin)."""
     municipality = get_municipality_or_404(code)
@@ -42,7 +47,7 @@ def people(code: str):
 
 
 @bp.post("/<code>/targets")
-@roles_required(Role.ADMIN)
+@requires(may_set_targets)
 def set_targets(code: str):
     """The programme office sets the staff and agent targets; roster imports then keep them."""
     municipality = get_municipality_or_404(code)
@@ -58,7 +63,7 @@ def set_targets(code: str):
 
 
 @bp.post("/<code>/people/<int(max=2147483647):user_id>/active")
-@roles_required(Role.COORDINATOR, Role.ADMIN)
+@requires(may_manage_people)
 def toggle_active(code: str, user_id: int):
     """Deactivate someone who left (kept in history, not in the target), or bring them back."""
     municipality = get_municipality_or_404(code)
@@ -75,7 +80,7 @@ def toggle_active(code: str, user_id: int):
 
 
 @bp.route("/<code>/roster", methods=["GET", "POST"])
-@roles_required(Role.COORDINATOR, Role.ADMIN)
+@requires(may_manage_people)
 def roster_import(code: str):
     """Upload a roster, see what each row would do, then confirm."""
     municipality = get_municipality_or_404(code)

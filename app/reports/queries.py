@@ -16,7 +16,7 @@ from app.core.time import utcnow
 from app.extensions import db
 from app.municipalities.models import Municipality
 from app.progress.rules import certified_agent, session_held, staff_trained
-from app.training.models import Attendance, AttendanceStatus, TrainingSession
+from app.training.models import Attendance, AttendanceStatus, SessionKind, TrainingSession
 
 BEHIND_AFTER = timedelta(days=60)
 
@@ -335,3 +335,46 @@ def people_status(municipality: Municipality, now: datetime | None = None) -> li
         .order_by(User.name, User.email)
     ).all()  # fmt: skip
     return [PersonStatus(*row) for row in rows]
+
+
+@dataclass
+class SessionLine:
+    """An end-user session of the municipality for the coordinator's export."""
+
+    training_session: TrainingSession
+    agent_name: str | None
+    recorded_by: str | None
+    held: bool
+    attendees: int
+    trained: int
+
+
+def sessions_of(municipality: Municipality, now: datetime | None = None) -> list[SessionLine]:
+    """The municipality's end-user sessions that have started, newest first, with whether they
+    count as held, attendees and staff trained there, by the coverage rules (1 query)."""
+    now = now or utcnow()
+    trained_rows = staff_trained(now)
+    trained = (
+        select(trained_rows.c.session_id, func.count().label("n"))
+        .group_by(trained_rows.c.session_id)
+        .subquery()
+    )
+    agent, recorder = aliased(User), aliased(User)
+    rows = db.session.execute(
+        select(
+            TrainingSession, agent.name, recorder.name, session_held(now),
+            func.count(distinct(Attendance.user_id)), func.coalesce(func.max(trained.c.n), 0),
+        )
+        .outerjoin(agent, agent.id == TrainingSession.agent_id)
+        .outerjoin(recorder, recorder.id == TrainingSession.created_by_id)
+        .outerjoin(Attendance, _attended_at(TrainingSession))
+        .outerjoin(trained, trained.c.session_id == TrainingSession.id)
+        .where(
+            TrainingSession.municipality_id == municipality.id,
+            TrainingSession.kind == SessionKind.END_USER,
+            TrainingSession.starts_at <= now,
+        )
+        .group_by(TrainingSession.id, agent.name, recorder.name)
+        .order_by(TrainingSession.starts_at.desc())
+    ).all()  # fmt: skip
+    return [SessionLine(ts, name, by, bool(held), n, t) for ts, name, by, held, n, t in rows]

@@ -5,13 +5,16 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.models import Role
-from app.core.access import roles_required
+from app.core.access import requires
 from app.core.exports import csv_bytes, xlsx_bytes
 from app.core.responses import attachment
+from app.core.time import STOCKHOLM
 from app.courses.models import CompletionMethod
 from app.labels import label
 from app.municipalities.access import get_municipality_or_404
 from app.reports import queries
+from app.reports.access import may_see_coverage, may_see_every_municipality
+from app.training.models import SessionMode
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 SORTS = {
@@ -24,10 +27,10 @@ SORTS = {
 
 
 @bp.get("/")
-@roles_required(Role.COORDINATOR, Role.ADMIN)
+@requires(may_see_coverage)
 def overview():
     """All 15 municipalities (admins); coordinators go to their own."""
-    if current_user.role == Role.COORDINATOR:
+    if not may_see_every_municipality(current_user):
         return redirect(url_for(".municipality", code=current_user.municipality.code))
     rows = queries.coverage_for(current_user)
     sort = request.args.get("sort", "name")
@@ -46,7 +49,7 @@ def overview():
 
 
 @bp.get("/<code>")
-@roles_required(Role.COORDINATOR, Role.ADMIN)
+@requires(may_see_coverage)
 def municipality(code: str):
     """One municipality: coverage, agents (and who is behind), the trend by month."""
     place = get_municipality_or_404(code)
@@ -70,7 +73,7 @@ def _coverage_table() -> tuple[list[str], list[list]]:
 
 
 @bp.get("/coverage.<any(csv, xlsx):kind>")
-@roles_required(Role.ADMIN)
+@requires(may_see_every_municipality)
 def coverage_export(kind: str):
     """The coverage table for Excel (CSV with BOM and `;`, or XLSX)."""
     header, rows = _coverage_table()
@@ -85,7 +88,7 @@ PEOPLE_HEADER = ["Namn", "E-post", "Roll", "Aktiv", "Utbildad", "Hur", "Datum", 
 
 
 @bp.get("/<code>/people.<any(csv, xlsx):kind>")
-@roles_required(Role.COORDINATOR, Role.ADMIN)
+@requires(may_see_coverage)
 def people_export(code: str, kind: str):
     """The municipality's people with their training status, for Excel."""
     place = get_municipality_or_404(code)
@@ -99,3 +102,29 @@ def people_export(code: str, kind: str):
     if kind == "csv":
         return attachment(csv_bytes(PEOPLE_HEADER, rows), f"{name}.csv", "text/csv")
     return attachment(xlsx_bytes(place.name, PEOPLE_HEADER, rows), f"{name}.xlsx", XLSX)
+
+
+@bp.get("/<code>/sessions.<any(csv, xlsx):kind>")
+@requires(may_see_coverage)
+def sessions_export(code: str, kind: str):
+    """The municipality's sessions that have started: held or not by the coverage rules,
+    attendees, staff trained, and whether each was recorded after the fact."""
+    place = get_municipality_or_404(code)
+    header = [_("Datum"), _("Tillfälle"), _("Mötesagent"), _("Form"), _("Räknas som hållet"),
+              _("Deltagare"), _("Utbildade"), _("Status"),
+              _("Registrerat i efterhand")]  # fmt: skip
+    rows = []
+    for line in queries.sessions_of(place):
+        ts = line.training_session
+        late = ""
+        if ts.recorded_after_the_fact:
+            late = f"{ts.created_at.astimezone(STOCKHOLM):%Y-%m-%d %H:%M} {line.recorded_by or ''}"
+        rows.append([
+            f"{ts.starts_at.astimezone(STOCKHOLM):%Y-%m-%d %H:%M}", ts.title, line.agent_name,
+            label(SessionMode, ts.mode), _("ja") if line.held else _("nej"), line.attendees,
+            line.trained, _("inställt") if ts.cancelled else "", late.strip(),
+        ])  # fmt: skip
+    name = f"tillfallen-{place.code}"
+    if kind == "csv":
+        return attachment(csv_bytes(header, rows), f"{name}.csv", "text/csv")
+    return attachment(xlsx_bytes(place.name, header, rows), f"{name}.xlsx", XLSX)

@@ -19,6 +19,12 @@ def may_see(user: User, training_session: TrainingSession) -> bool:
     return user.municipality_id == training_session.municipality_id
 
 
+def works_with_sessions(user: User) -> bool:
+    """Agents and admins reach the planning page and the kit; an agent not yet certified is
+    told there what is missing."""
+    return user.role in (Role.AGENT, Role.ADMIN)
+
+
 def may_run_sessions(user: User) -> bool:
     """Admins (follow-up meetings) and certified agents (end-user sessions) create sessions."""
     return user.role == Role.ADMIN or (user.role == Role.AGENT and is_certified(user))

@@ -16,8 +16,8 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.auth.models import Role, User
-from app.core.access import roles_required
+from app.auth.models import User
+from app.core.access import requires
 from app.core.qr import qr_svg_path
 from app.core.responses import attachment
 from app.core.time import STOCKHOLM, utcnow
@@ -95,7 +95,7 @@ def _attach(form: SessionForm, error: services.TrainingError) -> None:
 
 
 @bp.route("/sessions/new", methods=["GET", "POST"])
-@roles_required(Role.AGENT, Role.ADMIN)
+@requires(access.works_with_sessions)
 def create():
     """A certified agent plans (or records afterwards) an end-user session; an admin plans a
     follow-up meeting."""
@@ -179,7 +179,7 @@ def cancel(session_id: int):
 
 
 @bp.post(f"/sessions/{ID}/reopen")
-@roles_required(Role.ADMIN)
+@requires(access.may_reopen)
 def reopen(session_id: int):
     """The programme office reopens a closed session for late recording, with a reason."""
     training_session = _visible_or_404(session_id)
@@ -389,7 +389,7 @@ def reach():
 
 
 @bp.get("/kit/")
-@roles_required(Role.AGENT, Role.ADMIN)
+@requires(access.works_with_sessions)
 def kit():
     """The cascade-training kit (certified agents and admins)."""
     if not access.may_use_kit(current_user):
@@ -399,7 +399,7 @@ def kit():
 
 
 @bp.get("/kit/<slug>.pdf")
-@roles_required(Role.AGENT, Role.ADMIN)
+@requires(access.works_with_sessions)
 def kit_pdf(slug: str):
     """One kit document as a PDF."""
     if not access.may_use_kit(current_user):

@@ -159,6 +159,18 @@ def test_a_session_can_be_recorded_afterwards_within_the_window(
     with pytest.raises(TrainingError):
         create_session(certified_agent, details(start_in=-timedelta(days=15)))
     assert start < datetime.now(UTC)
+    auth.logout()
+    auth.login_as(create_user(role=Role.COORDINATOR))
+    export = client.get("/reports/2080/sessions.csv").data.decode("utf-8-sig")
+    (line,) = list(csv.DictReader(io.StringIO(export), delimiter=";"))
+    assert line["Registrerat i efterhand"].endswith(certified_agent.name)
+    assert (line["Räknas som hållet"], line["Deltagare"]) == ("ja", "1")
+    (statement,) = [
+        s for s in client.get("/api/v1/xapi/statements").json["statements"]
+        if s["verb"]["id"].endswith("/attended")
+    ]  # fmt: skip
+    (extension,) = statement["context"]["extensions"].values()
+    assert extension["recorded_at"].startswith(str(datetime.now(UTC).year))
 
 
 def test_a_session_cannot_be_moved_back_beyond_the_window_or_after_attendance(

@@ -1,0 +1,19 @@
+"""The domains' access predicates that templates ask (menus, links), under one name each."""
+
+from flask import Flask
+
+from app.certificates.access import may_list as may_list_certificates
+from app.municipalities.access import may_manage_people, may_see_every_municipality
+from app.reports.access import may_see_coverage
+from app.training.access import works_with_sessions
+
+
+def init_app(app: Flask) -> None:
+    """Make the predicates available in every template, e.g. `may_see_coverage(current_user)`."""
+    app.jinja_env.globals.update(
+        works_with_sessions=works_with_sessions,
+        may_list_certificates=may_list_certificates,
+        may_see_coverage=may_see_coverage,
+        may_manage_people=may_manage_people,
+        may_see_every_municipality=may_see_every_municipality,
+    )
