@@ -127,7 +127,7 @@ def _seed_progress(people: list[User]) -> None:
         meetings.append(TrainingSession(
             kind=SessionKind.AGENT_FOLLOW_UP, title="Uppföljningsmöte via webben",
             starts_at=start, ends_at=start + timedelta(hours=1, minutes=30), place="Webbmöte",
-            mode="web", check_in_code=new_check_in_code(),
+            mode="web", check_in_code=new_check_in_code(), created_at=start - timedelta(days=30),
         ))  # fmt: skip
     db.session.add_all(meetings)
     db.session.flush()
@@ -253,7 +253,7 @@ def _seed_waiting_agents(people: list[User], agent_course: Course, now) -> None:
     db.session.add(TrainingSession(
         kind=SessionKind.AGENT_FOLLOW_UP, title="Uppföljningsmöte via webben (pågår nu)",
         starts_at=start, ends_at=start + timedelta(hours=3), place="Webbmöte", mode="web",
-        check_in_code="RESA24",
+        check_in_code="RESA24", created_at=start - timedelta(days=14),
     ))  # fmt: skip
     db.session.commit()
 
@@ -279,6 +279,7 @@ def _hold_sessions(agents, certified_at, municipality_id, attendees, now, pace):
             municipality_id=municipality_id, starts_at=start, ends_at=start + timedelta(minutes=90),
             place="Kommunhuset, videorummet", mode="video", capacity=15,
             check_in_code=new_check_in_code(), created_by_id=agent.id,
+            created_at=start - timedelta(days=21),  # planned ahead, not recorded afterwards
         )  # fmt: skip
         group = attendees[chunk_start : chunk_start + 12]
         session.registered_count = len(group) + 1
