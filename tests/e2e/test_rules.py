@@ -1,21 +1,17 @@
 """The cascade's rules in Chromium: a session recorded afterwards, then certification revoked."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from app.auth.models import Role
-from app.core.time import STOCKHOLM
+from tests.e2e.test_cascade import local
 from tests.e2e.test_certificates import log_in
 from tests.e2e.test_reading import assert_accessible
 from tests.training.fixtures import certify_agent
 
 pytestmark = pytest.mark.e2e
-
-
-def local(delta: timedelta) -> str:
-    return (datetime.now(UTC) + delta).astimezone(STOCKHOLM).strftime("%Y-%m-%dT%H:%M")
 
 
 def test_record_afterwards_then_lose_certification(page: Page, live_server, create_user):
