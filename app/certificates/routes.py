@@ -104,6 +104,7 @@ def index():
         page=page,
         pages=max(1, -(-total // queries.PAGE_SIZE)),
         query={k: v for k, v in request.args.items() if k != "page"},
+        everywhere=scope_of(current_user).municipality_id is None,
     ), (200 if filters else 422)
 
 

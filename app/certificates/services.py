@@ -8,20 +8,26 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
 from app.auth.models import User
+from app.auth.signals import agent_role_ended
 from app.certificates import queries
 from app.certificates.access import Scope
 from app.certificates.codes import new_code
 from app.certificates.models import Certificate
 from app.certificates.pdf import write_pages
 from app.core.time import utcnow
-from app.courses.models import Course, CourseCompletion
+from app.courses.models import Audience, Course, CourseCompletion
 from app.extensions import db
-from app.progress.completion import completion_withdrawn, course_completed
+from app.progress.completion import (
+    completion_withdrawn,
+    course_completed,
+    withdraw_after_revocation,
+)
 from app.training.models import TrainingSession
 
 log = logging.getLogger(__name__)
 # Kept on the record in the programme's language, whoever's interface marked the absence.
 WITHDRAWN_REASON = "Närvaron vid utbildningstillfället ändrades till frånvarande."
+ROLE_ENDED_REASON = "Inte längre aktiv mötesagent."
 
 
 class NotCompleted(Exception):
@@ -39,13 +45,15 @@ def issue_certificate(user: User, course: Course) -> Certificate:
     if completion is None:
         raise NotCompleted(f"{user.email} has not completed {course.slug}")
     issue_certificates(course, [completion])
+    db.session.commit()
     return db.session.scalar(
         db.select(Certificate).filter_by(user_id=user.id, course_id=course.id, revoked_at=None)
     )
 
 
 def issue_certificates(course: Course, completions: list[CourseCompletion]) -> list[Certificate]:
-    """Issue certificates for completions that have no valid one (a fixed number of statements).
+    """Issue certificates for completions that have no valid one (a fixed number of statements;
+    the caller commits).
 
     Holder name, trainer name and course title are copied onto the certificate: later renames
     do not rewrite it. A certificate replacing a revoked one (an agent re-certified) is dated now.
@@ -96,7 +104,6 @@ def issue_certificates(course: Course, completions: list[CourseCompletion]) -> l
             db.session.add_all(issued)
     except IntegrityError:  # a code clash or a concurrent issue: one at a time, with new codes
         issued = [certificate for certificate in issued if _insert_with_free_code(certificate)]
-    db.session.commit()
     for certificate in issued:
         log.info("Issued certificate %s to user %d for %s", certificate.code,
                  certificate.user_id, course.slug)  # fmt: skip
@@ -130,35 +137,49 @@ def _issue_on_completion(course: Course, completions: list[CourseCompletion]) ->
 
 @completion_withdrawn.connect
 def _revoke_on_withdrawal(course: Course, completions: list[CourseCompletion], by: User) -> None:
-    """A completion via a session that no longer holds takes its certificate with it."""
-    db.session.execute(
+    """A completion that no longer holds (marked absent after all) takes its certificate."""
+    _revoke_valid(course.id, [c.user_id for c in completions], by, WITHDRAWN_REASON)
+
+
+@agent_role_ended.connect
+def _end_certification(user: User, by: User | None) -> None:
+    """Someone who stops being an active agent is no longer certified: the agent certificate
+    is revoked now (sessions they held while certified still count)."""
+    agent_courses = db.select(Course.id).where(Course.audience == Audience.AGENT)
+    revoked = _revoke_valid(agent_courses, [user.id], by, ROLE_ENDED_REASON)
+    withdraw_after_revocation(user, utcnow(), by)
+    if revoked:
+        log.info("Certification of %s ended: no longer an active agent", user.email)
+
+
+def _revoke_valid(course_ids, user_ids: list[int], by: User | None, reason: str) -> int:
+    """Revoke the valid certificates of these people for the course(s) (1 statement)."""
+    if not isinstance(course_ids, int):
+        course_filter = Certificate.course_id.in_(course_ids)
+    else:
+        course_filter = Certificate.course_id == course_ids
+    return db.session.execute(
         db.update(Certificate)
-        .where(
-            Certificate.course_id == course.id,
-            Certificate.session_id.in_({c.session_id for c in completions}),
-            Certificate.user_id.in_([c.user_id for c in completions]),
-            Certificate.revoked_at.is_(None),
-        )
-        .values(
-            revoked_at=utcnow(),
-            revoked_by_id=by.id,
-            revoked_reason=WITHDRAWN_REASON,
-        )
-    )
-    db.session.commit()
+        .where(course_filter, Certificate.user_id.in_(user_ids), Certificate.revoked_at.is_(None))
+        .values(revoked_at=utcnow(), revoked_by_id=by.id if by else None, revoked_reason=reason)
+        .execution_options(synchronize_session=False)
+    ).rowcount
 
 
 def revoke_certificate(certificate: Certificate, by: User, reason: str) -> None:
     """Revoke a certificate with a reason; it stays on record and verifies as revoked.
 
     Revoking an agent-course certificate ends the agent's certification at once (see
-    `app.progress.rules.certified_agent`); a new follow-up meeting re-certifies them.
+    `app.progress.rules.certified_agent`); completions at their sessions that have not started
+    yet are withdrawn; a new follow-up meeting re-certifies them.
     """
     if certificate.revoked:
         return
     certificate.revoked_at = utcnow()
     certificate.revoked_reason = reason.strip()
     certificate.revoked_by_id = by.id
+    if certificate.course.audience == Audience.AGENT:
+        withdraw_after_revocation(certificate.holder, certificate.revoked_at, by)
     db.session.commit()
     log.info("Certificate %s revoked by %s: %s", certificate.code, by.email, reason)
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func
 
 from app.auth.models import Role, User
+from app.auth.signals import agent_role_ended
 from app.core.validation import EMAIL
 from app.extensions import db
 from app.municipalities.models import Municipality
@@ -185,39 +186,49 @@ def _judge(row, existing, codes, municipality, any_municipality, seen) -> tuple[
     return "updated", ""
 
 
-def apply(report: RosterReport) -> None:
-    """Write the created and updated rows in one transaction; then refresh staff targets."""
+def apply(report: RosterReport, by: User | None = None) -> None:
+    """Write the created and updated rows in one transaction; then refresh staff targets.
+
+    An agent whose row now gives another role stops being an agent: `agent_role_ended`.
+    """
     codes = {m.code: m for m in db.session.scalars(db.select(Municipality))}
     emails = [row.email for row in report.rows if row.status in ("created", "updated")]
     existing = {
         u.email: u for u in db.session.scalars(db.select(User).where(User.email.in_(emails)))
     }
-    touched = set()
+    touched, ended = set(), []
     for row in report.rows:
         if row.status == "created":
             db.session.add(User(email=row.email, name=row.name, role=row.role, unit=row.unit,
                                 municipality_id=codes[row.municipality].id))  # fmt: skip
         elif row.status == "updated":
             user = existing[row.email]
+            if user.role == Role.AGENT and row.role != Role.AGENT:
+                ended.append(user)
             user.name, user.role, user.unit, user.active = row.name, row.role, row.unit, True
         if row.status in ("created", "updated", "unchanged"):
             touched.add(row.municipality)
     db.session.flush()
     for code in touched:
         set_target_from_roster(codes[code])
+    for user in ended:
+        agent_role_ended.send(user, by=by)
     db.session.commit()
     counts = [report.count(status) for status in ("created", "updated", "rejected")]
     log.info("Roster import: %d created, %d updated, %d rejected", *counts)
 
 
 def set_target_from_roster(municipality: Municipality) -> None:
-    """The staff target is the roster's size (active staff) unless a coordinator set it."""
+    """Until the programme office sets it, the staff target follows the roster's size (active
+    staff) upwards only: deactivating people never lowers it, so a municipality cannot raise
+    its own coverage by removing untrained staff."""
     if municipality.staff_target_explicit:
         return
-    municipality.staff_target = db.session.scalar(
+    size = db.session.scalar(
         db.select(func.count(User.id)).where(
             User.municipality_id == municipality.id,
             User.active.is_(True),
             User.role.in_([Role.EMPLOYEE, Role.AGENT, Role.COORDINATOR]),
         )
     )
+    municipality.staff_target = max(municipality.staff_target or 0, size) or None

@@ -73,7 +73,7 @@ def toggle_active(code: str, user_id: int):
     if person.id == current_user.id:
         flash(_("Du kan inte avsluta ditt eget konto."), "error")
     else:
-        services.set_active(person, not person.active)
+        services.set_active(person, not person.active, by=current_user)
         flash(_("%(name)s är nu %(state)s.", name=person.name,
                 state=_("aktiv") if person.active else _("avslutad")), "info")  # fmt: skip
     return redirect(url_for(".people", code=code))
@@ -85,7 +85,7 @@ def roster_import(code: str):
     """Upload a roster, see what each row would do, then confirm."""
     municipality = get_municipality_or_404(code)
     upload, confirm = RosterUploadForm(), RosterConfirmForm()
-    any_municipality = current_user.role == Role.ADMIN
+    any_municipality = may_see_every_municipality(current_user)
     report, data, refused = None, None, None
     if "data" in request.form and confirm.validate_on_submit():
         raw = _unpack(confirm.data.data)
@@ -94,7 +94,7 @@ def roster_import(code: str):
         except roster.RosterRefused as error:
             refused = str(error)
         else:
-            roster.apply(report)
+            roster.apply(report, by=current_user)
             flash(_("Personallistan är inläst: %(c)d nya, %(u)d ändrade, %(r)d avvisade.",
                     c=report.count("created"), u=report.count("updated"),
                     r=report.count("rejected")), "info")  # fmt: skip

@@ -2,6 +2,8 @@
 
 import logging
 
+from app.auth.models import Role
+from app.auth.signals import agent_role_ended
 from app.extensions import db
 from app.municipalities.models import Municipality
 from app.municipalities.roster import set_target_from_roster
@@ -56,9 +58,16 @@ def set_targets(
              staff_target, agent_target)  # fmt: skip
 
 
-def set_active(person, active: bool) -> None:
-    """Deactivate someone who left (history kept, no longer counted) or reactivate them."""
+def set_active(person, active: bool, by=None) -> None:
+    """Deactivate someone who left (history kept, no longer counted) or reactivate them.
+
+    A deactivated agent stops being an agent: their certification ends (`agent_role_ended`);
+    reactivated, they certify again at a new follow-up meeting.
+    """
+    was_active_agent = person.active and person.role == Role.AGENT
     person.active = active
     set_target_from_roster(person.municipality)
+    if was_active_agent and not active:
+        agent_role_ended.send(person, by=by)
     db.session.commit()
     log.info("%s is now %s", person.email, "active" if active else "deactivated")

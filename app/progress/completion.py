@@ -1,10 +1,12 @@
 """The one service that decides and records module and course completion (DESIGN §5).
 
-Certificates subscribe to two signals, both sent after the commit with the course as sender:
+Certificates subscribe to two signals, both sent with the course as sender inside the caller's
+transaction (the caller commits once, so a completion and its certificate are one write):
 `course_completed` (completions=[...]) for new completions and for agents re-certified by a new
-follow-up meeting, and `completion_withdrawn` (completions=[...], by=user) when a completion via
-a session no longer holds because the person was marked absent after all. Lists, so that a whole
-session's attendees cost a fixed number of statements.
+follow-up meeting, and `completion_withdrawn` (completions=[...], by=user) when a completion no
+longer holds: the person was marked absent after all, or the session will not count because its
+agent's certification ended before it started. Lists, so that a whole session's attendees cost a
+fixed number of statements.
 """
 
 import logging
@@ -177,8 +179,8 @@ def update_progress(user: User, course: Course) -> CourseCompletion | None:
     for module_id, item in progress.items():
         if item.complete and module_id not in recorded:
             _insert_once(ModuleCompletion(user_id=user.id, module_id=module_id))
-    db.session.commit()
     complete_course(course, [user.id])
+    db.session.commit()
     return db.session.scalar(
         db.select(CourseCompletion).filter_by(user_id=user.id, course_id=course.id)
     )
@@ -187,7 +189,8 @@ def update_progress(user: User, course: Course) -> CourseCompletion | None:
 def complete_course(
     course: Course, user_ids: list[int], at: datetime | None = None
 ) -> list[CourseCompletion]:
-    """Record the course completion for each person for whom it now holds (at most 4 statements).
+    """Record the course completion for each person for whom it now holds (a fixed number of
+    statements; the caller commits).
 
     Via a session: an end-user course whose quizzes are passed, by someone who attended a held
     session. Online: every module complete and, where the course requires it, a follow-up
@@ -236,7 +239,6 @@ def complete_course(
         )
     new = _insert_all(new)
     recertified = _recertified(course, user_ids) if course.audience == Audience.AGENT else []
-    db.session.commit()
     for completion in new:
         log.info(
             "User %d completed course %s (%s)", completion.user_id, course.slug, completion.method
@@ -275,37 +277,69 @@ def _recertified(course: Course, user_ids: list[int]) -> list[CourseCompletion]:
 
 def complete_via_attendance(training_session: TrainingSession, user_ids: list[int]) -> None:
     """Attending can complete a course: the end-user course at a session, the agent course at a
-    follow-up meeting (a fixed number of statements however many attended)."""
+    follow-up meeting (a fixed number of statements however many attended; the caller commits)."""
     if not user_ids:
         return
+    for course in _courses_for(training_session):
+        complete_course(course, user_ids)
+
+
+def _courses_for(training_session: TrainingSession) -> list[Course]:
+    """The active courses that attending this kind of session can complete."""
     audience = (
         Audience.AGENT
         if training_session.kind == SessionKind.AGENT_FOLLOW_UP
         else Audience.EMPLOYEE
     )
-    courses = db.session.scalars(
-        db.select(Course).where(Course.audience == audience, Course.retired_at.is_(None))
-    ).all()
-    for course in courses:
-        complete_course(course, user_ids)
+    return list(
+        db.session.scalars(
+            db.select(Course).where(Course.audience == audience, Course.retired_at.is_(None))
+        )
+    )
 
 
 def withdraw_via_session(training_session: TrainingSession, user_ids: list[int], by: User) -> None:
-    """People marked absent after all: their completions via this session no longer hold.
+    """People marked absent after all: the completions that rested on their attendance go.
 
-    The completions are removed (their certificates are revoked by the subscriber), then each
-    person's progress is checked again, since they may have completed online or elsewhere.
+    At an end-user session: their completions via this session. At a follow-up meeting: their
+    agent-course completions, unless they attended another follow-up meeting. Each person's
+    progress is then checked again, since they may have completed online or elsewhere (the
+    caller commits).
     """
     if not user_ids:
         return
-    withdrawn = list(
-        db.session.scalars(
-            select(CourseCompletion).where(
-                CourseCompletion.session_id == training_session.id,
-                CourseCompletion.user_id.in_(user_ids),
-            )
+    if training_session.kind == SessionKind.END_USER:
+        rested = CourseCompletion.session_id == training_session.id
+    else:
+        follow_up_courses = db.select(Course.id).where(Course.follow_up_required.is_(True))
+        rested = and_(
+            CourseCompletion.course_id.in_(follow_up_courses),
+            ~follow_up_attended(CourseCompletion.user_id),
         )
+    _withdraw(
+        db.session.scalars(
+            select(CourseCompletion).where(rested, CourseCompletion.user_id.in_(user_ids))
+        ).all(),
+        by,
     )
+
+
+def withdraw_after_revocation(agent: User, revoked_at: datetime, by: User | None) -> None:
+    """An agent's certification ended: completions at their sessions that start afterwards will
+    never count, so they go (the people may complete again at another agent's session)."""
+    later = db.select(TrainingSession.id).where(
+        TrainingSession.agent_id == agent.id, TrainingSession.starts_at >= revoked_at
+    )
+    _withdraw(
+        db.session.scalars(
+            select(CourseCompletion).where(CourseCompletion.session_id.in_(later))
+        ).all(),
+        by,
+    )
+
+
+def _withdraw(withdrawn: list[CourseCompletion], by: User | None) -> None:
+    """Remove completions that no longer hold, tell the subscribers, then check progress again."""
     if not withdrawn:
         return
     db.session.execute(
@@ -313,8 +347,7 @@ def withdraw_via_session(training_session: TrainingSession, user_ids: list[int],
             CourseCompletion.id.in_([completion.id for completion in withdrawn])
         )
     )
-    db.session.commit()
-    log.info("%d completion(s) via session %d withdrawn", len(withdrawn), training_session.id)
+    log.info("%d completion(s) withdrawn", len(withdrawn))
     by_course: dict[int, list[CourseCompletion]] = {}
     for completion in withdrawn:
         by_course.setdefault(completion.course_id, []).append(completion)

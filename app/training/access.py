@@ -69,5 +69,16 @@ def may_use_kit(user: User) -> bool:
 
 
 def may_see_reach(user: User) -> bool:
-    """The reach page lists an agent's own sessions (also after certification ends)."""
-    return user.role == Role.AGENT
+    """The reach page lists the sessions one has run: agents, and former agents (now employees)
+    who keep read-only sight of their past sessions."""
+    return user.role in (Role.AGENT, Role.EMPLOYEE)
+
+
+def shows_reach_link(user: User, has_run_sessions: bool) -> bool:
+    """Agents see the way to their reach page; former agents while they have sessions."""
+    return user.role == Role.AGENT or (may_see_reach(user) and has_run_sessions)
+
+
+def plans_follow_ups(user: User) -> bool:
+    """What the programme office plans are follow-up meetings for agents, not end-user sessions."""
+    return user.role == Role.ADMIN

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_
+from sqlalchemy import and_, distinct, func, or_
 from sqlalchemy.orm import contains_eager
 
 from app.auth.models import Role, User
@@ -136,6 +136,48 @@ def reach_of(agent: User, now: datetime | None = None) -> list[ReachRow]:
         ReachRow(training_session, bool(held), registered, attended, trained_n)
         for training_session, held, registered, attended, trained_n in rows
     ]
+
+
+def has_run_sessions(user: User) -> bool:
+    """True when the user is the trainer of any session (1 query)."""
+    found = db.select(TrainingSession.id).where(TrainingSession.agent_id == user.id).limit(1)
+    return db.session.scalar(found) is not None
+
+
+@dataclass
+class ReachTotals:
+    """An agent's reach by the coverage rules: held sessions, distinct attendees, staff trained."""
+
+    sessions: int
+    registered: int
+    attended: int
+    trained: int
+
+
+def reach_totals(agent: User, now: datetime | None = None) -> ReachTotals:
+    """The agent's totals as the municipality's dashboard counts them (1 query)."""
+    now = now or utcnow()
+    trained_rows = staff_trained(now)
+    trained = (
+        db.select(func.count())
+        .select_from(trained_rows)
+        .where(trained_rows.c.agent_id == agent.id)
+        .scalar_subquery()
+    )
+    row = db.session.execute(
+        db.select(
+            func.count(distinct(TrainingSession.id)),
+            func.count(Attendance.id),
+            func.count(distinct(Attendance.user_id)).filter(
+                Attendance.status == AttendanceStatus.ATTENDED
+            ),
+            trained,
+        )
+        .select_from(TrainingSession)
+        .outerjoin(Attendance, Attendance.session_id == TrainingSession.id)
+        .where(TrainingSession.agent_id == agent.id, session_held(now))
+    ).one()
+    return ReachTotals(*row)
 
 
 def my_attendance(user: User, training_session: TrainingSession) -> Attendance | None:

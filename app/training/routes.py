@@ -73,7 +73,8 @@ def index():
         upcoming=queries.upcoming_for(current_user, utcnow()),
         mine=queries.my_sessions(current_user),
         can_create=access.may_run_sessions(current_user),
-        can_see_reach=access.may_see_reach(current_user),
+        plans_follow_ups=access.plans_follow_ups(current_user),
+        can_see_reach=access.shows_reach_link(current_user, queries.has_run_sessions(current_user)),
     )
 
 
@@ -118,7 +119,11 @@ def create():
             return redirect(url_for(".detail", session_id=training_session.id))
     status = 422 if form.errors else 200
     return render_template(
-        "training/form.html", form=form, training_session=None, window=timing.window().days
+        "training/form.html",
+        form=form,
+        training_session=None,
+        window=timing.window().days,
+        plans_follow_ups=access.plans_follow_ups(current_user),
     ), status
 
 
@@ -145,6 +150,7 @@ def edit(session_id: int):
         form=form,
         training_session=training_session,
         window=timing.window().days,
+        plans_follow_ups=access.plans_follow_ups(current_user),
     ), status
 
 
@@ -366,19 +372,12 @@ def check_in():
 
 
 @bp.get("/sessions/reach")
-@login_required
+@requires(access.may_see_reach)
 def reach():
     """The agent's sessions with registered, attended and trained counts, and totals."""
-    if not access.may_see_reach(current_user):
-        abort(403)
     now = utcnow()
     rows = queries.reach_of(current_user, now)
-    totals = {
-        "sessions": sum(1 for r in rows if r.held),
-        "registered": sum(r.registered for r in rows),
-        "attended": sum(r.attended for r in rows),
-        "trained": sum(r.trained for r in rows),
-    }
+    totals = queries.reach_totals(current_user, now)
     return render_template(
         "training/reach.html",
         rows=rows,

@@ -99,12 +99,12 @@ def create_session(
 
 
 def _check_within_window(details: SessionDetails, now: datetime) -> None:
-    """:raise TrainingError: the session would end before the recording window."""
-    if details.ends_at < timing.earliest_end(now):
+    """:raise TrainingError: the session would lie (start) before the recording window."""
+    if details.starts_at < timing.earliest_end(now):
         raise TrainingError(
             _l(
-                "Ett tillfälle kan registreras i efterhand bara om det slutade för högst "
-                "%(days)d dagar sedan.",
+                "Ett tillfälle kan registreras i efterhand bara om det hölls under de senaste "
+                "%(days)d dagarna.",
                 days=timing.window().days,
             ),
             field="starts_at",
@@ -322,15 +322,20 @@ def mark_attendance(
                 .values(status=status, marked_by_id=marker.id, marked_at=now)
                 .execution_options(synchronize_session=False)
             ).rowcount
-    db.session.commit()
     attended = [u for u, s in wanted.items() if s == AttendanceStatus.ATTENDED and u in before]
     absent_after_all = [
         u
         for u, s in wanted.items()
         if s == AttendanceStatus.NO_SHOW and before.get(u) == AttendanceStatus.ATTENDED
     ]
-    complete_via_attendance(training_session, attended)
-    withdraw_via_session(training_session, absent_after_all, by=marker)
+    try:
+        complete_via_attendance(training_session, attended)
+        withdraw_via_session(training_session, absent_after_all, by=marker)
+        db.session.commit()  # the marks, completions and certificates: one transaction
+    except Exception:
+        db.session.rollback()
+        raise
+    db.session.expire_all()  # rows changed in bulk: reload what a page shows next
     log.info("%s marked %d attendance(s) at session %d", marker.email, changed, training_session.id)
     return changed
 
@@ -369,6 +374,10 @@ def check_in(user: User, code: str) -> TrainingSession:
         )
     if user.id == training_session.agent_id:
         raise TrainingError(_l("Utbildaren kan inte vara deltagare på sitt eget tillfälle."))
+    if training_session.agent is not None and not access.may_run_sessions(training_session.agent):
+        raise TrainingError(
+            _l("Utbildaren är inte längre certifierad mötesagent, så tillfället räknas inte.")
+        )
     if not access.may_join(user, training_session):
         if training_session.kind == SessionKind.AGENT_FOLLOW_UP:
             raise TrainingError(_l("Uppföljningsmötet är för mötesagenter."))
@@ -379,7 +388,11 @@ def check_in(user: User, code: str) -> TrainingSession:
     if row is None:
         row = _take_seat(user, training_session, added_by=None)
     row.status, row.marked_by_id, row.marked_at = AttendanceStatus.ATTENDED, user.id, now
-    db.session.commit()
-    complete_via_attendance(training_session, [user.id])
+    try:
+        complete_via_attendance(training_session, [user.id])
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
     log.info("%s checked in to session %d", user.email, training_session.id)
     return training_session

@@ -55,12 +55,12 @@ def downgrade():
         batch_op.drop_column('reopened_by_id')
         batch_op.drop_column('reopened_at')
 
-    # Only one certificate per person and course fits the old constraint: drop the revoked
-    # predecessors of re-issued certificates first.
+    # Only one certificate per person and course fits the old constraint: keep the newest of
+    # each (the valid one, where there is one) and drop its revoked predecessors.
     op.execute(
-        'DELETE FROM certificate WHERE revoked_at IS NOT NULL AND EXISTS ('
+        'DELETE FROM certificate WHERE EXISTS ('
         'SELECT 1 FROM certificate AS newer WHERE newer.user_id = certificate.user_id '
-        'AND newer.course_id = certificate.course_id AND newer.id <> certificate.id)'
+        'AND newer.course_id = certificate.course_id AND newer.id > certificate.id)'
     )
     with op.batch_alter_table('certificate', schema=None) as batch_op:
         batch_op.drop_index(

@@ -10,7 +10,7 @@ from werkzeug.datastructures import MultiDict
 from app.auth.models import Role
 from app.certificates.models import Certificate
 from app.certificates.services import revoke_certificate
-from app.courses.models import CompletionMethod, CourseCompletion
+from app.courses.models import CompletionMethod, Course, CourseCompletion
 from app.extensions import db
 from app.progress.queries import is_certified
 from app.quizzes.services import read_answers, start_attempt, submit_attempt
@@ -178,7 +178,7 @@ def test_a_session_cannot_be_moved_back_beyond_the_window_or_after_attendance(
 ):
     training_session = create_session(certified_agent, details())
     back = SessionDetails(**{**details(start_in=-timedelta(days=30)).__dict__})
-    with pytest.raises(TrainingError, match="14 dagar"):
+    with pytest.raises(TrainingError, match="14 dagarna"):
         update_session(training_session, back)
     person = create_user()
     register(person, training_session)
@@ -298,3 +298,152 @@ def test_demo_style_backdated_certification_counts_from_its_date(create_user, mu
     late = create_session(agent, details())
     move(late, -timedelta(hours=3))
     assert reports.coverage_of(municipalities["2080"]).sessions_held == 1
+
+
+@pytest.mark.parametrize("change", ["demote", "deactivate"])
+def test_leaving_the_agent_role_ends_certification_and_later_sessions_do_not_count(
+    client,
+    auth,
+    quiz_course,
+    quiz,
+    certified_agent,
+    create_user,
+    municipalities,
+    tmp_path,
+    runner,
+    change,
+):
+    training_session = create_session(certified_agent, details(start_in=timedelta(days=2)))
+    auth.login_as(create_user(role=Role.COORDINATOR))
+    if change == "deactivate":
+        client.post(f"/municipalities/2080/people/{certified_agent.id}/active")
+    else:
+        roster = tmp_path / "lista.csv"
+        roster.write_text(f"email;name;role\n{certified_agent.email};Łukasz Ärlig;employee\n")
+        result = runner.invoke(args=["users", "import", str(roster), "--municipality", "2080"])
+        assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    assert not is_certified(certified_agent)
+    certificate = db.session.scalar(db.select(Certificate).filter_by(user_id=certified_agent.id))
+    assert certificate.revoked and "aktiv mötesagent" in certificate.revoked_reason
+    certificate.revoked_at -= timedelta(hours=1)  # the change came an hour before the session
+    db.session.commit()
+    move(training_session, -timedelta(minutes=10))
+    person = create_user()
+    with pytest.raises(TrainingError, match="inte längre certifierad"):
+        check_in_with(person, training_session)
+    row = reports.coverage_of(municipalities["2080"])
+    assert (row.sessions_held, row.trained_via_session) == (0, 0)
+
+
+def check_in_with(person, training_session):
+    from app.training.services import check_in
+
+    return check_in(person, training_session.check_in_code)
+
+
+def test_deactivating_untrained_people_does_not_raise_coverage(
+    client, auth, courses, create_user, municipalities
+):
+    from app.municipalities.roster import set_target_from_roster
+
+    falun = municipalities["2080"]
+    falun.staff_target, falun.staff_target_explicit = None, False
+    staff = [create_user() for _ in range(10)]
+    db.session.add(
+        CourseCompletion(user_id=staff[0].id, course_id=courses["employee"].id, method="online")
+    )
+    set_target_from_roster(falun)
+    db.session.commit()
+    before = reports.coverage_of(falun).coverage
+    auth.login_as(create_user(role=Role.COORDINATOR))
+    for person in staff[1:]:
+        client.post(f"/municipalities/2080/people/{person.id}/active")
+    db.session.expire_all()
+    assert reports.coverage_of(falun).coverage <= before
+
+
+def test_reach_page_totals_agree_with_the_dashboard(
+    client, auth, courses, certified_agent, create_user, municipalities
+):
+    person = create_user()
+    sessions = [create_session(certified_agent, details()) for _ in range(2)]
+    for hours, training_session in zip((3, 1), sessions, strict=True):
+        register(person, training_session)
+        move(training_session, -timedelta(hours=hours))
+        mark_attendance(certified_agent, training_session, {person.id: AttendanceStatus.ATTENDED})
+    (dashboard,) = [
+        a for a in reports.agents_of(municipalities["2080"]) if a.email == certified_agent.email
+    ]
+    auth.login_as(certified_agent)
+    page = " ".join(client.get("/sessions/reach").get_data(as_text=True).split())
+    assert dashboard.attendees == 1
+    assert "Deltagare (olika personer)</dt><dd>1</dd>" in page
+
+
+def test_marked_absent_at_the_only_follow_up_ends_certification(app, tmp_path, create_user):
+    from app.courses.services import sync_courses
+    from app.quizzes.models import Quiz
+    from tests.quizzes.fixtures import read_all_lessons, write_quiz_course
+
+    sync_courses(write_quiz_course(tmp_path / "c", audience="agent", follow_up=True))
+    course = db.session.scalar(db.select(Course).filter_by(slug="prov"))
+    agent = create_user(role=Role.AGENT)
+    read_all_lessons(agent, course)
+    pass_end_user_quiz(agent, db.session.scalar(db.select(Quiz)))
+    admin = create_user(role=Role.ADMIN)
+    follow_up = create_session(admin, details())
+    register(agent, follow_up)
+    move(follow_up, -timedelta(minutes=10))
+    mark_attendance(admin, follow_up, {agent.id: AttendanceStatus.ATTENDED})
+    assert is_certified(agent)
+    mark_attendance(admin, follow_up, {agent.id: AttendanceStatus.NO_SHOW})
+    assert not is_certified(agent)
+    assert db.session.scalar(db.select(CourseCompletion).filter_by(user_id=agent.id)) is None
+
+
+def test_a_session_cannot_start_before_the_window_even_if_it_ends_inside(certified_agent):
+    long_ago = details(start_in=-timedelta(days=25))
+    long_ago.ends_at = datetime.now(UTC) - timedelta(days=1)
+    with pytest.raises(TrainingError, match="14 dagarna"):
+        create_session(certified_agent, long_ago)
+    training_session = create_session(certified_agent, details())
+    with pytest.raises(TrainingError, match="14 dagarna"):
+        update_session(training_session, long_ago)
+
+
+def test_marks_and_completions_are_one_transaction(quiz_course, certified_agent, create_user):
+    from unittest import mock
+
+    training_session = create_session(certified_agent, details())
+    person = create_user()
+    register(person, training_session)
+    move(training_session, -timedelta(minutes=5))
+    with (
+        mock.patch("app.training.services.complete_via_attendance", side_effect=RuntimeError),
+        pytest.raises(RuntimeError),
+    ):
+        mark_attendance(certified_agent, training_session, {person.id: AttendanceStatus.ATTENDED})
+    db.session.expire_all()
+    assert db.session.scalar(db.select(Attendance.status)) == AttendanceStatus.REGISTERED
+
+
+def test_revoked_before_the_start_withdraws_early_check_ins(
+    quiz_course, quiz, certified_agent, create_user, municipalities
+):
+    training_session = create_session(certified_agent, details())
+    move(training_session, timedelta(minutes=20))  # check-in is open
+    person = create_user()
+    pass_end_user_quiz(person, quiz)
+    check_in_with(person, training_session)
+    assert db.session.scalar(db.select(CourseCompletion).filter_by(user_id=person.id))
+    revoke(certified_agent, create_user)
+    assert db.session.scalar(db.select(CourseCompletion).filter_by(user_id=person.id)) is None
+    other = create_user(role=Role.AGENT)
+    certify_agent(other)
+    elsewhere = create_session(other, details())
+    register(person, elsewhere)
+    move(elsewhere, -timedelta(minutes=5))
+    mark_attendance(other, elsewhere, {person.id: AttendanceStatus.ATTENDED})
+    row = reports.coverage_of(municipalities["2080"])
+    assert (row.staff_trained, row.trained_via_session) == (1, 1)

@@ -57,7 +57,7 @@ def test_who_may_create(client, auth, create_user, certified_agent, who, status,
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
-        ({"starts_at": local(-timedelta(days=20)), "ends_at": local(-timedelta(days=20) + timedelta(hours=1))}, "slutade för högst 14 dagar sedan"),
+        ({"starts_at": local(-timedelta(days=20)), "ends_at": local(-timedelta(days=20) + timedelta(hours=1))}, "hölls under de senaste 14 dagarna"),
         ({"ends_at": local(timedelta(days=2))}, "Slutet måste vara efter starten."),
         ({"capacity": "0"}, "Ange ett antal från 1."),
         ({"title": ""}, "Skriv en rubrik."),
