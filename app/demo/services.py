@@ -178,7 +178,7 @@ def _record_progress(
 ) -> None:
     """What the learners did (lessons read, quizzes passed), then their completions through the
     completion service, dated when they happened, so every course card agrees with its
-    certificate. Bulk: one completion pass per meeting, session and day."""
+    certificate. Bulk: one completion pass per meeting, session and week."""
     agents = [agent for group in meeting_of.values() for agent in group]
     _simulate_learning(agents, agent_course, lessons=True, at=min(m.starts_at for m in meetings))
     for meeting in meetings:
@@ -194,6 +194,7 @@ def _record_progress(
     for when, group in sorted(by_day.items()):
         _simulate_learning(group, end_user_course, lessons=True, at=when)
         complete_course(end_user_course, [person.id for person in group], at=when)
+    db.session.commit()
 
 
 def _simulate_learning(people: list[User], course: Course, lessons: bool, at) -> None:

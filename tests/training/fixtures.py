@@ -28,6 +28,7 @@ def certify_agent(agent, at: datetime | None = None) -> Certificate:
     db.session.add(completion)
     db.session.commit()
     (certificate,) = issue_certificates(course, [completion])
+    db.session.commit()
     return certificate
 
 
