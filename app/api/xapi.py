@@ -135,17 +135,18 @@ def statements(
     )  # fmt: skip
     if since:
         attendances = attendances.where(Attendance.marked_at > since)
-    for attendance, user, session, trainer in db.session.execute(
+    for attendance, user, training_session, trainer in db.session.execute(
         attendances.order_by(Attendance.marked_at).limit(wanted)
     ):
-        iri = f"{base}/sessions/{session.id}"
+        iri = f"{base}/sessions/{training_session.id}"
         event = _statement(
             f"attendance:{attendance.id}", user, "attended",
-            _activity(iri, session.title, "meeting"), attendance.marked_at, instructor=trainer,
+            _activity(iri, training_session.title, "meeting"), attendance.marked_at,
+            instructor=trainer,
         )  # fmt: skip
-        if session.recorded_after_the_fact:
+        if training_session.recorded_after_the_fact:
             event.statement["context"]["extensions"] = {
-                base + RECORDED_AFTER: {"recorded_at": session.created_at.isoformat()}
+                base + RECORDED_AFTER: {"recorded_at": training_session.created_at.isoformat()}
             }
         events.append(event)
 

@@ -2,7 +2,6 @@
 
 from flask import abort
 from flask_login import current_user
-from sqlalchemy import Select
 
 from app.auth.models import Role, User
 from app.extensions import db
@@ -39,10 +38,3 @@ def get_municipality_or_404(code: str) -> Municipality:
     if municipality is None or not can_see_municipality(current_user, municipality):
         abort(404)
     return municipality
-
-
-def scope_to_municipality(query: Select, municipality_column) -> Select:
-    """Restrict a query to the current user's municipality unless they are an admin."""
-    if current_user.role == Role.ADMIN:
-        return query
-    return query.where(municipality_column == current_user.municipality_id)

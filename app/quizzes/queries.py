@@ -141,11 +141,6 @@ class AttemptQuestion:
         chosen = self.answer if isinstance(self.answer, list) else []
         return [option for option in self.options if option.id in chosen]
 
-    @property
-    def correct_options(self) -> list[Option]:
-        """The right options."""
-        return [option for option in self.options if option.correct]
-
 
 def attempt_questions(
     attempt: QuizAttempt, answers: dict[str, Any] | None = None

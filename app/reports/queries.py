@@ -28,22 +28,23 @@ class Column:
     key: str
     label: str
     type: str = "integer"
+    on_page: bool = True  # shown in the overview's table too (the exports hold every column)
 
 
 # The one definition of a coverage row's columns: the CSV/XLSX exports, the API's JSON and its
 # OpenAPI schema are all written from this list.
 COVERAGE_COLUMNS = (
-    Column("code", _l("Kod"), "string"),
+    Column("code", _l("Kod"), "string", on_page=False),
     Column("name", _l("Kommun"), "string"),
     Column("staff_target", _l("Mål, medarbetare")),
     Column("staff_trained", _l("Utbildade")),
     Column("coverage_percent", _l("Täckning (%)"), "number"),
-    Column("agent_target", _l("Mål, agenter")),
+    Column("agent_target", _l("Mål, agenter"), on_page=False),
     Column("agents_certified", _l("Certifierade agenter")),
     Column("sessions_held", _l("Tillfällen")),
     Column("attendees", _l("Deltagare")),
-    Column("trained_online", _l("Utbildade online")),
-    Column("trained_via_session", _l("Utbildade via tillfälle")),
+    Column("trained_online", _l("Utbildade online"), on_page=False),
+    Column("trained_via_session", _l("Utbildade via tillfälle"), on_page=False),
 )
 
 
@@ -76,6 +77,10 @@ class Coverage:
     def agent_coverage(self) -> float:
         """Agents certified ÷ agent target, 0–1."""
         return self.agents_certified / self.agent_target if self.agent_target else 0.0
+
+    def __getitem__(self, key: str):
+        """A column's value by its key (templates: row[column.key])."""
+        return getattr(self, key)
 
     def cells(self) -> list:
         """The row as export cells, in COVERAGE_COLUMNS order."""

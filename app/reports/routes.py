@@ -1,6 +1,7 @@
 """Coverage dashboards and exports: the admin's overview of all 15, a coordinator's own."""
 
 from flask import Blueprint, redirect, render_template, request, url_for
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -17,13 +18,16 @@ from app.reports.access import may_see_coverage, may_see_every_municipality
 from app.training.models import SessionMode
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
-SORTS = {
-    "name": lambda row: row.name,
-    "coverage": lambda row: row.coverage,
-    "trained": lambda row: row.staff_trained,
-    "agents": lambda row: row.agent_coverage,
-    "sessions": lambda row: row.sessions_held,
-}
+TABLE_COLUMNS = [column for column in queries.COVERAGE_COLUMNS if column.on_page]
+SORTABLE = {column.key for column in queries.COVERAGE_COLUMNS}
+
+
+@bp.app_template_filter("format_figure")
+def format_figure(value) -> str:
+    """A figure as Swedish (or English) number text: 54,3 / 1 041."""
+    if isinstance(value, float):
+        return format_decimal(value, format="#,##0.0")
+    return format_decimal(value) if isinstance(value, int) else str(value)
 
 
 @bp.get("/")
@@ -34,8 +38,11 @@ def overview():
         return redirect(url_for(".municipality", code=current_user.municipality.code))
     rows = queries.coverage_for(current_user)
     sort = request.args.get("sort", "name")
+    sort = "coverage_percent" if sort == "coverage" else sort  # the short name of older links
+    if sort not in SORTABLE:
+        sort = "name"
     descending = request.args.get("order", "asc" if sort == "name" else "desc") == "desc"
-    rows.sort(key=SORTS.get(sort, SORTS["name"]), reverse=descending)
+    rows.sort(key=lambda row: getattr(row, sort), reverse=descending)
     behind = [row for row in rows if row.coverage < 0.5]
     return render_template(
         "reports/overview.html",
@@ -44,6 +51,7 @@ def overview():
         months=queries.by_month(),
         sort=sort,
         descending=descending,
+        columns=TABLE_COLUMNS,
         behind=behind,
     )
 

@@ -178,17 +178,19 @@ def local_time(moment: datetime) -> str:
     return format_datetime(moment.astimezone(STOCKHOLM), "d MMMM y 'kl.' HH:mm", locale="sv")
 
 
-def attendance_sheet_pdf(session, agent_name: str, names: Iterable[str], check_in_url: str,
+def attendance_sheet_pdf(training_session, agent_name: str, names: Iterable[str], check_in_url: str,
                          blank_rows: int = 8) -> bytes:  # fmt: skip
     """The session's attendance sheet: details, names A–Ö, blank rows, signatures, check-in QR."""
     styles = _styles()
-    end = format_time(session.ends_at.astimezone(STOCKHOLM), "HH:mm", locale="sv")
+    end = format_time(training_session.ends_at.astimezone(STOCKHOLM), "HH:mm", locale="sv")
     details = [
-        Paragraph(f"<b>När:</b> {escape(local_time(session.starts_at))}–{end}", styles["body"]),
-        Paragraph(f"<b>Var:</b> {escape(session.place)}", styles["body"]),
+        Paragraph(
+            f"<b>När:</b> {escape(local_time(training_session.starts_at))}–{end}", styles["body"]
+        ),
+        Paragraph(f"<b>Var:</b> {escape(training_session.place)}", styles["body"]),
         Paragraph(f"<b>Utbildare:</b> {escape(agent_name)}", styles["body"]),
         Paragraph(
-            f"<b>Incheckning:</b> skanna koden eller skriv <b>{session.check_in_code}</b> "
+            f"<b>Incheckning:</b> skanna koden eller skriv <b>{training_session.check_in_code}</b> "
             f"på {escape(check_in_url.split('?')[0])}",
             styles["body"],
         ),
@@ -213,7 +215,7 @@ def attendance_sheet_pdf(session, agent_name: str, names: Iterable[str], check_i
     story = [
         Paragraph("VI MÖTS RESFRITT · NÄRVAROLISTA", styles["small"]),
         Spacer(1, 4),
-        Paragraph(escape(session.title), styles["h1"]),
+        Paragraph(escape(training_session.title), styles["h1"]),
         header,
         Spacer(1, 8),
         table,
@@ -221,8 +223,8 @@ def attendance_sheet_pdf(session, agent_name: str, names: Iterable[str], check_i
         Paragraph(AFTER_SESSION, styles["small"]),
     ]
     buffer = io.BytesIO()
-    footer = _footer(f"Närvarolista – {session.title}")
+    footer = _footer(f"Närvarolista – {training_session.title}")
     _document(
-        buffer, f"Närvarolista: {session.title}", "Närvarolista för utbildningstillfälle"
+        buffer, f"Närvarolista: {training_session.title}", "Närvarolista för utbildningstillfälle"
     ).build(story, onFirstPage=footer, onLaterPages=footer)
     return buffer.getvalue()
