@@ -5,15 +5,15 @@ from dataclasses import dataclass
 from sqlalchemy import func
 
 from app.auth.models import Role, User
-from app.courses.models import Course, CourseCompletion, Lesson, LessonView, Module
+from app.courses.models import Audience, Course, CourseCompletion, Lesson, LessonView, Module
 from app.extensions import db
 from app.quizzes.models import Quiz, QuizAttempt
 
 AUDIENCES_BY_ROLE = {
-    Role.EMPLOYEE: ("employee",),
-    Role.AGENT: ("agent", "employee"),
-    Role.COORDINATOR: ("employee",),
-    Role.ADMIN: ("agent", "employee"),
+    Role.EMPLOYEE: (Audience.EMPLOYEE,),
+    Role.AGENT: (Audience.AGENT, Audience.EMPLOYEE),
+    Role.COORDINATOR: (Audience.EMPLOYEE,),
+    Role.ADMIN: (Audience.AGENT, Audience.EMPLOYEE),
 }
 
 
