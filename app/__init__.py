@@ -81,9 +81,12 @@ def init_blueprints(app: Flask) -> None:
     from app.core import errors, security, templating
     from app.core.routes import bp as core_bp
     from app.courses.routes import bp as courses_bp
+    from app.mail import services as mail_services
+    from app.mail.routes import bp as mail_bp
     from app.municipalities.routes import bp as municipalities_bp
     from app.quizzes.routes import bp as quizzes_bp
     from app.reports.routes import bp as reports_bp
+    from app.sso.routes import bp as sso_bp
     from app.start.routes import bp as start_bp
     from app.training.routes import bp as training_bp
 
@@ -99,6 +102,8 @@ def init_blueprints(app: Flask) -> None:
         training_bp,
         reports_bp,
         account_bp,
+        mail_bp,
+        sso_bp,
     ):
         app.register_blueprint(blueprint)
     errors.init_app(app)
@@ -106,6 +111,7 @@ def init_blueprints(app: Flask) -> None:
     templating.init_app(app)
     labels.init_app(app)
     access.init_app(app)
+    mail_services.init_app(app)
 
 
 def init_cli(app: Flask) -> None:
@@ -114,7 +120,11 @@ def init_cli(app: Flask) -> None:
     from app.certificates.cli import certificates_cli
     from app.courses.cli import courses_cli
     from app.demo.cli import demo_cli
+    from app.mail.cli import mail_cli
     from app.municipalities.cli import municipalities_cli
+    from app.sso.cli import sso_cli
 
-    for group in (users_cli, courses_cli, demo_cli, municipalities_cli, certificates_cli):
+    for group in (
+        users_cli, courses_cli, demo_cli, municipalities_cli, certificates_cli, mail_cli, sso_cli,
+    ):  # fmt: skip
         app.cli.add_command(group)

@@ -4,7 +4,10 @@ import os
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-ENV_KEYS = ("SECRET_KEY", "DATABASE_URL", "REDIS_URL", "COURSES_DIR", "PUBLIC_BASE_URL")
+ENV_KEYS = (
+    "SECRET_KEY", "DATABASE_URL", "REDIS_URL", "COURSES_DIR", "PUBLIC_BASE_URL",
+    "MAIL_SERVER", "MAIL_PORT", "MAIL_USE_TLS", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_FROM",
+)  # fmt: skip
 
 
 def normalise_database_url(url: str) -> str:
@@ -36,6 +39,12 @@ class Config:
     LOGIN_RATE_LIMIT = "10 per minute"
     RATELIMIT_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
+    MAIL_SERVER: str | None = None  # unset: messages wait in the outbox (admins can read them)
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False  # STARTTLS; the environment says "1", "true" or "yes"
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_FROM = "Vi möts resfritt <no-reply@localhost>"  # set the real sender in production
     ATTENDANCE_WINDOW_DAYS = 14  # attendance may be recorded until this many days after the end
 
 

@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField, SubmitField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, EqualTo, Length
 
 
 class LoginForm(FlaskForm):
@@ -21,3 +21,31 @@ class LoginForm(FlaskForm):
     )
     next = HiddenField()
     submit = SubmitField(_l("Logga in"))
+
+
+class EmailForm(FlaskForm):
+    """An email address: for a new activation link or a password reset."""
+
+    email = EmailField(
+        _l("E-postadress"),
+        validators=[DataRequired(_l("Fyll i din e-postadress.")), Length(max=254)],
+        render_kw={"autocomplete": "username"},
+    )
+
+
+class NewPasswordForm(FlaskForm):
+    """Choose a password (activation or reset); the rule is checked by the service."""
+
+    password = PasswordField(
+        _l("Nytt lösenord"),
+        validators=[DataRequired(_l("Skriv ett lösenord."))],
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        _l("Samma lösenord igen"),
+        validators=[
+            DataRequired(_l("Skriv lösenordet en gång till.")),
+            EqualTo("password", _l("Lösenorden är inte lika.")),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )

@@ -3,6 +3,7 @@
 from datetime import datetime
 from enum import StrEnum
 
+from flask import session
 from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
@@ -48,6 +49,8 @@ class User(UserMixin, db.Model):
     locale: Mapped[str] = mapped_column(String(5), default="sv")
     unit: Mapped[str] = mapped_column(String(200), default="")
     password_hash: Mapped[str | None] = mapped_column(String(255))
+    # Raised by logout, a new password and deactivation: every session of the person ends.
+    session_version: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     municipality: Mapped[Municipality | None] = relationship()
@@ -69,9 +72,16 @@ class User(UserMixin, db.Model):
         return f"<User {self.email} {self.role}>"
 
 
+SESSION_VERSION_KEY = "sv"
+
+
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    """Load the logged-in user with their municipality in one query."""
+    """Load the logged-in user with their municipality in one query; a session from before the
+    person's last logout, password change or deactivation is no longer theirs."""
     if not user_id.isdigit():
         return None
-    return db.session.get(User, int(user_id), options=[joinedload(User.municipality)])
+    user = db.session.get(User, int(user_id), options=[joinedload(User.municipality)])
+    if user is None or session.get(SESSION_VERSION_KEY) != user.session_version:
+        return None
+    return user

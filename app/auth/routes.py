@@ -11,13 +11,16 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user
 
-from app.auth.forms import LoginForm
-from app.auth.services import authenticate, set_user_locale
+from app.auth import services
+from app.auth.forms import EmailForm, LoginForm, NewPasswordForm
+from app.auth.links import LinkProblem, LinkPurpose, user_for_link
+from app.auth.services import authenticate, set_user_locale, sign_out, start_session
 from app.core.i18n import LANGUAGE_COOKIE
 from app.core.security import is_safe_redirect
 from app.extensions import limiter
+from app.sso.services import any_provider
 
 bp = Blueprint("auth", __name__)
 
@@ -39,21 +42,73 @@ def login():
         if user is None:
             form.password.errors.append(_("Fel e-postadress eller lösenord."))
         else:
-            session.clear()  # a new session at login: nothing from before survives
-            login_user(user)
+            start_session(user)
             target = form.next.data
             return redirect(target if is_safe_redirect(target) else url_for("start.index"))
     status = 422 if form.errors else 200
-    return render_template("auth/login.html", form=form), status
+    return render_template(
+        "auth/login.html", form=form, sso=any_provider(), next=form.next.data or ""
+    ), status
 
 
 @bp.post("/logout")
 def logout():
-    """End the session (a POST, so CSRF protection covers it)."""
-    logout_user()
+    """End every session of the person (a POST, so CSRF protection covers it)."""
+    if current_user.is_authenticated:
+        sign_out(current_user)
     session.clear()
     flash(_("Du är utloggad."), "info")
     return redirect(url_for("auth.login"))
+
+
+def _link_page(purpose: LinkPurpose, token: str, template: str):
+    """Choose a password through a personal link; a used, expired or broken link says so and
+    offers a new one."""
+    try:
+        user = user_for_link(token, purpose)
+    except LinkProblem as problem:
+        return render_template(
+            "auth/link_problem.html", reason=problem.reason, purpose=purpose, form=EmailForm()
+        ), 410 if problem.reason != "invalid" else 404
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        problems = services.set_password_from_link(user, form.password.data)
+        if not problems:
+            start_session(user)
+            flash(_("Ditt lösenord är sparat. Välkommen, %(name)s!", name=user.name), "info")
+            return redirect(url_for("start.index"))
+        form.password.errors.extend(problems)
+    status = 422 if form.errors else 200
+    return render_template(template, form=form, user=user), status
+
+
+@bp.route("/activate/<token>", methods=["GET", "POST"])
+@limiter.limit("30 per minute")
+def activate(token: str):
+    """Activate one's account by choosing a password (the link from the coordinator)."""
+    return _link_page(LinkPurpose.ACTIVATE, token, "auth/activate.html")
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@limiter.limit("30 per minute")
+def reset_password(token: str):
+    """Choose a new password through the link from "Glömt lösenordet?"."""
+    return _link_page(LinkPurpose.RESET, token, "auth/reset.html")
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit("10 per minute", methods=["POST"])
+def forgot_password():
+    """Ask for a reset link; the answer is the same whether or not the address exists."""
+    form = EmailForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data)
+        flash(_("Om adressen finns hos oss har vi skickat en länk dit. Den gäller i två timmar. "
+                "Hittar du inget mejl, titta i skräpposten eller fråga din kommunkoordinator."),
+              "info")  # fmt: skip
+        return redirect(url_for("auth.login"))
+    status = 422 if form.errors else 200
+    return render_template("auth/forgot.html", form=form), status
 
 
 @bp.post("/language")

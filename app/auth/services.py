@@ -1,10 +1,16 @@
-"""Writes and checks of the auth domain: creating users, checking credentials."""
+"""Writes and checks of the auth domain: users, credentials, sessions, activation and reset."""
 
 import logging
 
-from app.auth.models import Role, User, hash_password
+from flask import session
+from flask_login import login_user, logout_user
+
+from app.auth.links import LinkPurpose, link_url
+from app.auth.models import SESSION_VERSION_KEY, Role, User, hash_password
+from app.auth.passwords import password_problems
 from app.core.validation import EMAIL
 from app.extensions import db
+from app.mail.services import queue_mail
 from app.municipalities.models import Municipality
 
 log = logging.getLogger(__name__)
@@ -68,6 +74,76 @@ def create_user(
     db.session.commit()
     log.info("Created user %s (%s)", email, role)
     return user
+
+
+def start_session(user: User) -> None:
+    """Sign the person in with a fresh session that their next logout or password ends."""
+    session.clear()  # nothing from before the sign-in survives
+    login_user(user)
+    session[SESSION_VERSION_KEY] = user.session_version
+
+
+def end_sessions(user: User) -> None:
+    """End every session of the person, on every device (the caller commits)."""
+    user.session_version += 1
+
+
+def sign_out(user: User) -> None:
+    """Logging out ends every session of the person, not just this browser's."""
+    email = user.email  # `user` may be the current_user proxy, anonymous after logout_user
+    end_sessions(user)
+    db.session.commit()
+    logout_user()
+    session.clear()
+    log.info("%s signed out everywhere", email)
+
+
+def set_password_from_link(user: User, password: str) -> list[str]:
+    """Set the password chosen through an activation or reset link, ending every other session
+    (the link is used up with it); return the problems instead when the password is refused."""
+    problems = password_problems(password, user.email, user.name)
+    if problems:
+        return problems
+    user.set_password(password)
+    end_sessions(user)
+    db.session.commit()
+    log.info("%s chose a password through a link", user.email)
+    return []
+
+
+def send_activation_links(users: list[User]) -> int:
+    """Queue an activation e-mail for each active person without a password (1 commit)."""
+    count = 0
+    for user in users:
+        if user.active and not user.password_hash:
+            queue_mail(
+                "activation", user.email, user.locale, user=user,
+                link=link_url(user, LinkPurpose.ACTIVATE),
+            )  # fmt: skip
+            count += 1
+    db.session.commit()
+    log.info("Queued %d activation link(s)", count)
+    return count
+
+
+def request_password_reset(email: str) -> None:
+    """E-mail a reset link (or, to someone who never chose a password, an activation link).
+
+    The caller answers the same whether or not the address exists.
+    """
+    user = db.session.scalar(db.select(User).filter_by(email=normalise_email(email)))
+    if user is None or not user.active:
+        log.info("Password reset asked for an unknown or inactive address")
+        return
+    if not user.password_hash:
+        send_activation_links([user])
+        return
+    queue_mail(
+        "password_reset", user.email, user.locale, user=user,
+        link=link_url(user, LinkPurpose.RESET),
+    )  # fmt: skip
+    db.session.commit()
+    log.info("Password reset link queued for %s", user.email)
 
 
 def set_user_locale(user: User, locale: str) -> None:

@@ -46,3 +46,18 @@ def people_of(municipality: Municipality) -> list[User]:
             .order_by(role_order, User.name)
         )
     )
+
+
+def waiting_for_activation(municipality: Municipality) -> list[User]:
+    """Active people of the municipality who have not chosen a password yet, by name (1 query)."""
+    return list(
+        db.session.scalars(
+            db.select(User)
+            .where(
+                User.municipality_id == municipality.id,
+                User.active.is_(True),
+                User.password_hash.is_(None),
+            )
+            .order_by(User.name, User.email)
+        )
+    )

@@ -6,8 +6,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.auth.links import LinkPurpose, link_url
 from app.auth.models import Role, User
+from app.auth.services import send_activation_links
+from app.auth.slips import activation_slips_pdf
 from app.core.access import requires
+from app.core.exports import csv_bytes
+from app.core.responses import attachment
 from app.extensions import db
 from app.municipalities import queries, roster, services
 from app.municipalities.access import (
@@ -38,10 +43,12 @@ def people(code: str):
         form = TargetsForm(
             staff_target=municipality.staff_target, agent_target=municipality.agent_target
         )
+    people = queries.people_of(municipality)
     return render_template(
         "municipalities/people.html",
         municipality=municipality,
-        people=queries.people_of(municipality),
+        people=people,
+        waiting=sum(1 for person in people if person.active and not person.password_hash),
         target_form=form,
     )
 
@@ -118,3 +125,30 @@ def _unpack(data: str) -> bytes:
         return base64.b64decode(data.encode(), validate=True)
     except ValueError:
         return b""
+
+
+@bp.post("/<code>/activation/send")
+@requires(may_manage_people)
+def send_activation(code: str):
+    """E-mail an activation link to everyone here who has not chosen a password yet."""
+    municipality = get_municipality_or_404(code)
+    count = send_activation_links(queries.waiting_for_activation(municipality))
+    flash(_("Aktiveringslänkar skickas till %(n)d personer.", n=count), "info")
+    return redirect(url_for(".people", code=code))
+
+
+@bp.get("/<code>/activation.<any(csv, pdf):kind>")
+@requires(may_manage_people)
+def activation_links(code: str, kind: str):
+    """The activation links of those who have not chosen a password: CSV, or slips to print."""
+    municipality = get_municipality_or_404(code)
+    people = [
+        (person.name, person.email, link_url(person, LinkPurpose.ACTIVATE))
+        for person in queries.waiting_for_activation(municipality)
+    ]
+    name = f"aktiveringslankar-{municipality.code}"
+    if kind == "csv":
+        header = [_("Namn"), _("E-post"), _("Aktiveringslänk")]
+        return attachment(csv_bytes(header, people), f"{name}.csv", "text/csv")
+    data = activation_slips_pdf(people, municipality.name)
+    return attachment(data, f"{name}.pdf", "application/pdf")

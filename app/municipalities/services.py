@@ -3,6 +3,7 @@
 import logging
 
 from app.auth.models import Role
+from app.auth.services import end_sessions
 from app.auth.signals import agent_role_ended
 from app.extensions import db
 from app.municipalities.models import Municipality
@@ -66,6 +67,8 @@ def set_active(person, active: bool, by=None) -> None:
     """
     was_active_agent = person.active and person.role == Role.AGENT
     person.active = active
+    if not active:
+        end_sessions(person)  # signed out everywhere, at once
     set_target_from_roster(person.municipality)
     if was_active_agent and not active:
         agent_role_ended.send(person, by=by)

@@ -252,8 +252,16 @@ def register(session_id: int):
     except services.TrainingError as error:
         flash(str(error), "error")
     else:
+        _confirm(current_user, training_session, added_by=None)
         flash(_("Du är anmäld. Lägg in tillfället i din kalender med länken nedan."), "info")
     return redirect(url_for(".detail", session_id=training_session.id))
+
+
+def _confirm(person, training_session, added_by) -> None:
+    """The registration confirmation by e-mail, with the .ics."""
+    url = url_for(".detail", session_id=training_session.id, _external=True)
+    host = urlsplit(request.host_url).hostname or "localhost"
+    services.confirm_registration(person, training_session, url, host, added_by)
 
 
 @bp.post(f"/sessions/{ID}/unregister")
@@ -297,7 +305,9 @@ def add_participant(session_id: int):
             flash(_("%(name)s är tillagd och markerad som närvarande.", name=person.name), "info")
         else:
             services.register(person, training_session, added_by=current_user)
-            flash(_("%(name)s är anmäld.", name=person.name), "info")
+            _confirm(person, training_session, added_by=current_user)
+            flash(_("%(name)s är anmäld och får en bekräftelse med e-post.", name=person.name),
+                  "info")  # fmt: skip
     except services.TrainingError as error:
         flash(str(error), "error")
     return redirect(url_for(".detail", session_id=training_session.id))

@@ -11,8 +11,10 @@ from sqlalchemy.exc import IntegrityError
 from app.auth.models import Role, User
 from app.core.time import utcnow
 from app.extensions import db
+from app.mail.services import Attachment, queue_mail
 from app.progress.completion import complete_via_attendance, withdraw_via_session
 from app.training import access, timing
+from app.training.calendar import session_ics
 from app.training.models import (
     Attendance,
     AttendanceStatus,
@@ -202,6 +204,22 @@ def register(
     if training_session.ends_at <= utcnow():
         raise TrainingError(_l("Tillfället har redan varit."))
     return _take_seat(user, training_session, added_by)
+
+
+def confirm_registration(
+    user: User, training_session: TrainingSession, url: str, host: str, added_by: User | None
+) -> None:
+    """E-mail the person that they are on the list, with the session as a calendar file."""
+    ics = Attachment(
+        f"utbildningstillfalle-{training_session.id}.ics",
+        "text/calendar",
+        session_ics(training_session, url, host),
+    )
+    queue_mail(
+        "registration", user.email, user.locale, attachments=(ics,), user=user,
+        training_session=training_session, url=url, added_by=added_by,
+    )  # fmt: skip
+    db.session.commit()
 
 
 def _take_seat(user: User, training_session: TrainingSession, added_by: User | None) -> Attendance:

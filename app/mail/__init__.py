@@ -1,0 +1,1 @@
+"""E-mail through an outbox: pages queue messages; they are sent after the response or by cron."""

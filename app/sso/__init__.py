@@ -1,0 +1,1 @@
+"""Signing in with the municipality's own accounts (OpenID Connect)."""

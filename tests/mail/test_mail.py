@@ -1,0 +1,147 @@
+"""E-mail through the outbox and a real SMTP server started by the test: recipient, subject,
+language, the .ics attachment; retries with back-off; the admin's outbox page; the CLI."""
+
+import email
+import socket
+from datetime import timedelta
+from email.policy import default as default_policy
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from app.auth.models import Role
+from app.auth.services import send_activation_links
+from app.core.time import utcnow
+from app.extensions import db
+from app.mail.models import MailState, OutboxMessage
+from app.mail.services import MAX_ATTEMPTS, flush_outbox
+from tests.training.fixtures import details
+
+
+class Inbox:
+    """An aiosmtpd handler that keeps what it receives."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
+        self.messages.append(email.message_from_bytes(envelope.content, policy=default_policy))
+        return "250 OK"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def smtp(app):
+    """A real SMTP server on localhost, and the app pointed at it."""
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port)
+    yield inbox
+    controller.stop()
+    app.config.update(MAIL_SERVER=None)
+
+
+def outbox() -> list[OutboxMessage]:
+    db.session.expire_all()
+    return db.session.scalars(db.select(OutboxMessage).order_by(OutboxMessage.id)).all()
+
+
+def test_activation_mail_reaches_the_server_in_the_recipients_language(app, smtp, create_user):
+    swede = create_user(email="asa@falun.se", name="Åsa Öberg", password="")
+    english = create_user(email="sam@falun.se", name="Sam Smith", password="")
+    english.locale, swede.password_hash, english.password_hash = "en", None, None
+    db.session.commit()
+    with app.test_request_context():
+        assert send_activation_links([swede, english]) == 2
+    assert flush_outbox() == (2, 0)
+    by_recipient = {message["To"]: message for message in smtp.messages}
+    assert by_recipient["asa@falun.se"]["Subject"] == "Aktivera ditt konto i Vi möts resfritt"
+    assert by_recipient["sam@falun.se"]["Subject"] == "Activate your account in Vi möts resfritt"
+    text = by_recipient["asa@falun.se"].get_body(("plain",)).get_content()
+    assert "Hej Åsa Öberg!" in text and "/activate/" in text
+    html = by_recipient["asa@falun.se"].get_body(("html",)).get_content()
+    assert 'href="http' in html
+    assert all(m.state == MailState.SENT for m in outbox())
+
+
+def test_registration_confirmation_carries_the_calendar_file(
+    client, auth, smtp, certified_agent, create_user
+):
+    from app.training.services import create_session
+
+    training_session = create_session(certified_agent, details())
+    learner = create_user(email="karin@falun.se", name="Karin Ek")
+    auth.login_as(learner)
+    response = client.post(f"/sessions/{training_session.id}/register")
+    assert smtp.messages == []
+    response.close()  # what a WSGI server does once the response has gone out
+    (message,) = smtp.messages  # sent after the response, not by a cron run
+    assert message["To"] == "karin@falun.se"
+    assert message["Subject"] == f"Du är anmäld: {training_session.title}"
+    (ics,) = list(message.iter_attachments())
+    assert ics.get_content_type() == "text/calendar"
+    assert ics.get_filename() == f"utbildningstillfalle-{training_session.id}.ics"
+    assert "BEGIN:VEVENT" in ics.get_content()
+
+
+def test_failures_are_retried_with_growing_delays_then_given_up(app, create_user):
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port())  # nobody listens there
+    person = create_user(password="")
+    person.password_hash = None
+    db.session.commit()
+    with app.test_request_context():
+        send_activation_links([person])
+    (message,) = outbox()
+    delays = []
+    for _ in range(MAX_ATTEMPTS):
+        message.next_attempt_at = utcnow() - timedelta(seconds=1)
+        db.session.commit()
+        before = utcnow()
+        assert flush_outbox() == (0, 1)
+        db.session.refresh(message)
+        delays.append(message.next_attempt_at - before)
+    assert message.state == MailState.FAILED and message.attempts == MAX_ATTEMPTS
+    assert "ConnectionRefusedError" in message.last_error
+    growing = [round(d.total_seconds() / 60) for d in delays[:-1]]
+    assert growing == sorted(growing) and growing[0] >= 2 and growing[-1] > growing[0]
+    assert flush_outbox() == (0, 0), "a failed message waits for an admin"
+
+
+def test_admins_read_and_retry_the_outbox_others_may_not(client, auth, app, create_user):
+    person = create_user(email="utan.losen@falun.se", password="")
+    person.password_hash = None
+    db.session.commit()
+    with app.test_request_context():
+        send_activation_links([person])
+    (message,) = outbox()
+    message.state = MailState.FAILED
+    db.session.commit()
+    auth.login_as(create_user(role=Role.COORDINATOR))
+    assert client.get("/admin/outbox/").status_code == 403
+    auth.logout()
+    auth.login_as(create_user(role=Role.ADMIN))
+    page = client.get("/admin/outbox/").get_data(as_text=True)
+    assert "Aktivera ditt konto" in page and "utan.losen@falun.se" in page
+    assert "Ingen e-postserver är inställd" in page
+    client.post(f"/admin/outbox/{message.id}/retry")
+    assert outbox()[0].state == MailState.PENDING
+
+
+def test_flush_command_sends_and_says_so(runner, app, smtp, create_user):
+    person = create_user(password="")
+    person.password_hash = None
+    db.session.commit()
+    with app.test_request_context():
+        send_activation_links([person])
+    result = runner.invoke(args=["mail", "flush"])
+    assert result.exit_code == 0 and "Sent 1 message(s)" in result.output
+    assert len(smtp.messages) == 1
+    app.config.update(MAIL_SERVER=None)
+    refused = runner.invoke(args=["mail", "flush"])
+    assert refused.exit_code == 1 and "MAIL_SERVER is not set" in refused.output
