@@ -18,9 +18,9 @@ def create_app(
     """Build the app: defaults, then instance/config.py, then environment, then overrides."""
     app = Flask(__name__, instance_relative_config=True)
     load_config(app, config or config_module.config_from_environment(), overrides or {})
-    if app.config["TRUSTED_PROXIES"]:
+    if int(app.config["TRUSTED_PROXIES"] or 0):
         # Behind a proxy, rate limits must see the client's address, not the proxy's.
-        hops = app.config["TRUSTED_PROXIES"]
+        hops = int(app.config["TRUSTED_PROXIES"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     init_extensions(app)
     init_blueprints(app)

@@ -7,6 +7,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 ENV_KEYS = (
     "SECRET_KEY", "DATABASE_URL", "REDIS_URL", "COURSES_DIR", "PUBLIC_BASE_URL",
     "MAIL_SERVER", "MAIL_PORT", "MAIL_USE_TLS", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_FROM",
+    "TRUSTED_PROXIES",
 )  # fmt: skip
 
 
@@ -36,7 +37,8 @@ class Config:
     BABEL_DEFAULT_LOCALE = "sv"
     BABEL_DEFAULT_TIMEZONE = "Europe/Stockholm"
     LANGUAGES = ("sv", "en")
-    LOGIN_RATE_LIMIT = "10 per minute"
+    LOGIN_RATE_LIMIT = "20 per minute"  # failed attempts per client address
+    LOGIN_ACCOUNT_LIMIT = "5 per minute;20 per hour;50 per day"  # failed attempts per account
     RATELIMIT_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
     MAIL_SERVER: str | None = None  # unset: messages wait in the outbox (admins can read them)

@@ -1,19 +1,46 @@
-"""The profile page where users create, list and revoke their API tokens."""
+"""The profile page: who one is, one's password, and the API tokens one creates and revokes."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app.auth import services as auth_services
 from app.auth import tokens
+from app.auth.forms import ChangePasswordForm
 
 bp = Blueprint("account", __name__, url_prefix="/account")
+
+
+def _profile(new=None, password_form=None, status=200):
+    return render_template(
+        "account/profile.html",
+        tokens=tokens.tokens_of(current_user),
+        new=new,
+        password_form=password_form or ChangePasswordForm(),
+    ), status
 
 
 @bp.get("/")
 @login_required
 def profile():
-    """The user's profile: who they are, and their API tokens."""
-    return render_template("account/profile.html", tokens=tokens.tokens_of(current_user), new=None)
+    """The user's profile: who they are, their password and their API tokens."""
+    return _profile()
+
+
+@bp.post("/password")
+@login_required
+def change_password():
+    """Change one's password; every other session of the person ends."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        problems = auth_services.change_password(user, form.current.data or "", form.password.data)
+        if not problems:
+            auth_services.start_session(user)
+            flash(_("Lösenordet är bytt. Du är utloggad på alla andra enheter."), "info")
+            return redirect(url_for(".profile"))
+        form.password.errors.extend(problems)
+    return _profile(password_form=form, status=422)
 
 
 @bp.post("/tokens")
@@ -24,8 +51,7 @@ def create_token():
     if not name:
         flash(_("Ge token ett namn, till exempel vad den ska användas till."), "error")
         return redirect(url_for(".profile"))
-    value = tokens.create_token(current_user, name)
-    return render_template("account/profile.html", tokens=tokens.tokens_of(current_user), new=value)
+    return _profile(new=tokens.create_token(current_user, name))
 
 
 @bp.post("/tokens/<int(max=2147483647):token_id>/revoke")

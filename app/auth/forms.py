@@ -49,3 +49,11 @@ class NewPasswordForm(FlaskForm):
         ],
         render_kw={"autocomplete": "new-password"},
     )
+
+
+class ChangePasswordForm(NewPasswordForm):
+    """The current password, then the new one twice."""
+
+    current = PasswordField(
+        _l("Nuvarande lösenord"), render_kw={"autocomplete": "current-password"}
+    )

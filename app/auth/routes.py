@@ -26,12 +26,28 @@ bp = Blueprint("auth", __name__)
 
 
 def _login_limit() -> str:
-    """The configured limit on login attempts per client address."""
+    """The configured limit on failed login attempts per client address."""
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
+def _account_limit() -> str:
+    """The limits on failed attempts per account: the lockouts grow (minute, hour, day)."""
+    return current_app.config["LOGIN_ACCOUNT_LIMIT"]
+
+
+def _account_key() -> str:
+    """The account an attempt names (whatever the address it comes from)."""
+    return "account:" + services.normalise_email(request.form.get("email", ""))[:254]
+
+
+def _failed(response) -> bool:
+    """Only failed attempts count: a classroom behind one address all signs in."""
+    return response.status_code != 302
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed)
+@limiter.limit(_account_limit, methods=["POST"], key_func=_account_key, deduct_when=_failed)
 def login():
     """Show the login form; on valid credentials start a fresh session."""
     if current_user.is_authenticated:

@@ -3,6 +3,7 @@
 import logging
 
 from flask import session
+from flask_babel import lazy_gettext as _l
 from flask_login import login_user, logout_user
 
 from app.auth.links import LinkPurpose, link_url
@@ -108,6 +109,21 @@ def set_password_from_link(user: User, password: str) -> list[str]:
     end_sessions(user)
     db.session.commit()
     log.info("%s chose a password through a link", user.email)
+    return []
+
+
+def change_password(user: User, current: str, new: str) -> list[str]:
+    """A signed-in person changes their password; every other session of theirs ends (the
+    caller starts a fresh one for this browser). Returns the problems when refused."""
+    if user.password_hash and not user.check_password(current):
+        return [str(_l("Det nuvarande lösenordet stämmer inte."))]
+    problems = password_problems(new, user.email, user.name)
+    if problems:
+        return problems
+    user.set_password(new)
+    end_sessions(user)
+    db.session.commit()
+    log.info("%s changed their password", user.email)
     return []
 
 

@@ -166,3 +166,22 @@ def test_deactivation_ends_the_persons_sessions(app, client, auth, create_user):
     auth.login_as(create_user(role=Role.COORDINATOR))
     client.post(f"/municipalities/2080/people/{leaver.id}/active")
     assert device.get("/certificates/mine").status_code == 302
+
+
+def test_changing_the_password_keeps_this_browser_and_ends_the_others(
+    app, client, auth, create_user
+):
+    person = create_user(email="byter@falun.se")
+    other = app.test_client()
+    other.post("/login", data={"email": person.email, "password": "rätt-lösenord-123"})
+    auth.login_as(person)
+    wrong = client.post("/account/password", data={
+        "current": "fel", "password": NEW_PASSWORD, "confirm": NEW_PASSWORD})  # fmt: skip
+    assert wrong.status_code == 422 and "stämmer inte" in wrong.get_data(as_text=True)
+    done = client.post("/account/password", data={
+        "current": "rätt-lösenord-123", "password": NEW_PASSWORD, "confirm": NEW_PASSWORD})  # fmt: skip
+    assert done.status_code == 302
+    assert client.get("/account/").status_code == 200
+    assert other.get("/account/").status_code == 302
+    auth.logout()
+    assert auth.login(person.email, NEW_PASSWORD).status_code == 302

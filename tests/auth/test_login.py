@@ -3,8 +3,10 @@
 import pytest
 from flask import session
 
-from app.auth.models import Role, User
+from app.auth.models import Role, User, hash_password
 from app.extensions import db
+from app.municipalities.models import Municipality
+from app.municipalities.services import seed_municipalities
 from tests.conftest import app_with_empty_database
 
 
@@ -165,3 +167,42 @@ def test_login_is_rate_limited(tmp_path):
         assert statuses == [422, 422, 422, 429]
         assert "För många försök" in client.post("/login", data={}).get_data(as_text=True)
         assert client.get("/login").status_code == 200, "only attempts are limited"
+
+
+def test_only_failures_count_and_a_classroom_behind_one_address_signs_in(tmp_path):
+    limits = {"RATELIMIT_ENABLED": True, "LOGIN_RATE_LIMIT": "3 per minute"}
+    with app_with_empty_database(tmp_path, **limits) as app:
+        seed_municipalities()
+        falun = db.session.scalar(db.select(Municipality).filter_by(code="2080"))
+        colleagues = []
+        for number in range(12):
+            user = User(email=f"kollega{number}@falun.se", name=f"Kollega {number}",
+                        role=Role.EMPLOYEE, municipality_id=falun.id, password_hash=hash_password("rätt-lösenord-123"))  # fmt: skip
+            db.session.add(user)
+            colleagues.append(user)
+        db.session.commit()
+        statuses = []
+        for user in colleagues:  # the same client address, one after another
+            client = app.test_client()
+            statuses.append(
+                client.post(
+                    "/login", data={"email": user.email, "password": "rätt-lösenord-123"}
+                ).status_code
+            )
+        assert statuses == [302] * 12
+
+
+def test_failed_attempts_on_one_account_are_limited_from_any_address(tmp_path):
+    limits = {"RATELIMIT_ENABLED": True, "LOGIN_RATE_LIMIT": "100 per minute",
+              "LOGIN_ACCOUNT_LIMIT": "3 per minute"}  # fmt: skip
+    with app_with_empty_database(tmp_path, **limits) as app:
+        statuses = []
+        for number in range(4):
+            client = app.test_client()
+            statuses.append(client.post(
+                "/login", data={"email": "Utsatt@falun.se", "password": f"gissning{number}"},
+                environ_base={"REMOTE_ADDR": f"10.0.0.{number + 1}"},
+            ).status_code)  # fmt: skip
+        assert statuses == [422, 422, 422, 429]
+        other = app.test_client().post("/login", data={"email": "annan@falun.se", "password": "x"})
+        assert other.status_code == 422, "other accounts are not locked out"
