@@ -4,6 +4,7 @@ import logging
 from collections.abc import Iterable
 from typing import BinaryIO
 
+from flask import current_app, has_request_context, url_for
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
@@ -17,6 +18,7 @@ from app.certificates.pdf import write_pages
 from app.core.time import utcnow
 from app.courses.models import Audience, Course, CourseCompletion
 from app.extensions import db
+from app.mail.services import queue_mail
 from app.progress.completion import (
     completion_withdrawn,
     course_completed,
@@ -130,9 +132,41 @@ def _insert_with_free_code(certificate: Certificate) -> bool:
 
 
 @course_completed.connect
-def _issue_on_completion(course: Course, completions: list[CourseCompletion]) -> None:
-    """Completing a course that gives a certificate issues it."""
-    issue_certificates(course, completions)
+def _issue_on_completion(
+    course: Course, completions: list[CourseCompletion], live: bool = True
+) -> None:
+    """Completing a course that gives a certificate issues it, and tells the holder by e-mail."""
+    issued = issue_certificates(course, completions)
+    if live:
+        notify_issued(issued)
+
+
+def notify_issued(certificates: list[Certificate]) -> None:
+    """E-mail each holder that their certificate is issued, with its verification link."""
+    if not certificates:
+        return
+    people = {
+        user.id: user
+        for user in db.session.scalars(
+            db.select(User).where(User.id.in_([c.user_id for c in certificates]))
+        )
+    }
+    for certificate in certificates:
+        holder = people[certificate.user_id]
+        queue_mail(
+            "certificate_issued", holder.email, holder.locale, user=holder,
+            certificate=certificate, verify=queries.verify_url(certificate.code),
+            mine=_mine_url(),
+        )  # fmt: skip
+
+
+def _mine_url() -> str:
+    base = current_app.config.get("PUBLIC_BASE_URL")
+    if base:
+        return base.rstrip("/") + "/certificates/mine"
+    if has_request_context():
+        return url_for("certificates.mine", _external=True)
+    return "http://127.0.0.1:5000/certificates/mine"
 
 
 @completion_withdrawn.connect

@@ -2,11 +2,11 @@
 
 Certificates subscribe to two signals, both sent with the course as sender inside the caller's
 transaction (the caller commits once, so a completion and its certificate are one write):
-`course_completed` (completions=[...]) for new completions and for agents re-certified by a new
-follow-up meeting, and `completion_withdrawn` (completions=[...], by=user) when a completion no
-longer holds: the person was marked absent after all, or the session will not count because its
-agent's certification ended before it started. Lists, so that a whole session's attendees cost a
-fixed number of statements.
+`course_completed` (completions=[...], live=bool) for new completions and for agents
+re-certified by a new follow-up meeting, and `completion_withdrawn` (completions=[...],
+by=user) when a completion no longer holds: the person was marked absent after all, or the
+session will not count because its agent's certification ended before it started. Lists, so
+that a whole session's attendees cost a fixed number of statements.
 """
 
 import logging
@@ -244,7 +244,8 @@ def complete_course(
             "User %d completed course %s (%s)", completion.user_id, course.slug, completion.method
         )
     if new or recertified:
-        course_completed.send(course, completions=new + recertified)
+        # `live`: happening now (tell the people), not history recorded afterwards (demo data)
+        course_completed.send(course, completions=new + recertified, live=at is None)
     return new
 
 

@@ -36,7 +36,7 @@ def events():
     """Every course_completed signal sent during the test."""
     received = []
 
-    def receiver(course, completions):
+    def receiver(course, completions, live):
         received.extend((completion.user_id, course.slug) for completion in completions)
 
     course_completed.connect(receiver)

@@ -145,3 +145,25 @@ def test_flush_command_sends_and_says_so(runner, app, smtp, create_user):
     app.config.update(MAIL_SERVER=None)
     refused = runner.invoke(args=["mail", "flush"])
     assert refused.exit_code == 1 and "MAIL_SERVER is not set" in refused.output
+
+
+def test_a_new_certificate_is_announced_with_its_verification_link(
+    quiz_course, quiz, learner, smtp, app
+):
+    from werkzeug.datastructures import MultiDict
+
+    from app.quizzes.services import read_answers, start_attempt, submit_attempt
+    from tests.quizzes.fixtures import answer_form, read_all_lessons
+
+    read_all_lessons(learner, quiz_course)
+    attempt = start_attempt(learner, quiz)
+    submit_attempt(learner, attempt, read_answers(attempt, MultiDict(answer_form(attempt))))
+    (message,) = [m for m in outbox() if m.kind == "certificate_issued"]
+    assert message.recipient == learner.email
+    assert message.subject.startswith("Ditt intyg: ")
+    assert "/verify/" in message.body_text and "/certificates/mine" in message.body_text
+
+
+def test_demo_history_is_not_announced(runner, synced_courses):
+    assert runner.invoke(args=["demo", "seed"]).exit_code == 0
+    assert not [m for m in outbox() if m.kind == "certificate_issued"]
