@@ -16,3 +16,17 @@ def flush_command():
     click.echo(f"Sent {sent} message(s); {failed} failed and will be retried.")
     if failed:
         raise SystemExit(1)
+
+
+@mail_cli.command("reminders")
+def reminders_command():
+    """Queue the day-before reminders for sessions starting in 12–36 hours (run hourly)."""
+    from urllib.parse import urlsplit
+
+    from flask import current_app
+
+    from app.training.services import send_reminders
+
+    base = current_app.config.get("PUBLIC_BASE_URL") or "http://127.0.0.1:5000"
+    count = send_reminders(base, urlsplit(base).hostname or "localhost")
+    click.echo(f"Queued {count} reminder(s); `flask mail flush` sends them.")

@@ -107,6 +107,7 @@ class Attendance(db.Model):
     marked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     marked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     registered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the day-before e-mail
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
     marked_by: Mapped[User | None] = relationship(foreign_keys=[marked_by_id])

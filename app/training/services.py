@@ -414,3 +414,40 @@ def check_in(user: User, code: str) -> TrainingSession:
         raise
     log.info("%s checked in to session %d", user.email, training_session.id)
     return training_session
+
+
+REMIND_AHEAD = (timedelta(hours=12), timedelta(hours=36))
+
+
+def send_reminders(base_url: str, host: str, now: datetime | None = None) -> int:
+    """Queue the day-before reminder (with the .ics) for everyone registered to a session that
+    starts in 12–36 hours and has not been reminded; return how many (a fixed number of
+    queries; run it from cron with `flask mail reminders`)."""
+    now = now or utcnow()
+    rows = db.session.execute(
+        db.select(Attendance, User, TrainingSession)
+        .join(User, User.id == Attendance.user_id)
+        .join(TrainingSession, TrainingSession.id == Attendance.session_id)
+        .where(
+            Attendance.status == AttendanceStatus.REGISTERED,
+            Attendance.reminded_at.is_(None),
+            User.active.is_(True),
+            TrainingSession.cancelled_at.is_(None),
+            TrainingSession.starts_at.between(now + REMIND_AHEAD[0], now + REMIND_AHEAD[1]),
+        )
+    ).all()
+    for attendance, user, training_session in rows:
+        url = f"{base_url.rstrip('/')}/sessions/{training_session.id}"
+        ics = Attachment(
+            f"utbildningstillfalle-{training_session.id}.ics",
+            "text/calendar",
+            session_ics(training_session, url, host),
+        )
+        queue_mail(
+            "reminder", user.email, user.locale, attachments=(ics,), user=user,
+            training_session=training_session, url=url,
+        )  # fmt: skip
+        attendance.reminded_at = now
+    db.session.commit()
+    log.info("Queued %d session reminder(s)", len(rows))
+    return len(rows)

@@ -1,4 +1,4 @@
-"""mail outbox, session version
+"""mail outbox, session version, session reminders
 
 Revision ID: c9e4f2a1b3d5
 Revises: b7d3e1f0a2c4
@@ -44,9 +44,13 @@ def upgrade():
         batch_op.add_column(
             sa.Column('session_version', sa.Integer(), nullable=False, server_default='0')
         )
+    with op.batch_alter_table('attendance', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('reminded_at', sa.DateTime(timezone=True), nullable=True))
 
 
 def downgrade():
+    with op.batch_alter_table('attendance', schema=None) as batch_op:
+        batch_op.drop_column('reminded_at')
     with op.batch_alter_table('user', schema=None) as batch_op:
         batch_op.drop_column('session_version')
     op.drop_index('ix_outbox_message_due', table_name='outbox_message')

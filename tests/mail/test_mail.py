@@ -167,3 +167,22 @@ def test_a_new_certificate_is_announced_with_its_verification_link(
 def test_demo_history_is_not_announced(runner, synced_courses):
     assert runner.invoke(args=["demo", "seed"]).exit_code == 0
     assert not [m for m in outbox() if m.kind == "certificate_issued"]
+
+
+def test_the_day_before_reminder_is_queued_once_with_the_calendar_file(
+    runner, certified_agent, create_user
+):
+    from app.training.services import create_session, register
+
+    tomorrow = create_session(certified_agent, details(start_in=timedelta(hours=24)))
+    next_week = create_session(certified_agent, details(start_in=timedelta(days=7)))
+    person = create_user(email="paminn@falun.se")
+    for training_session in (tomorrow, next_week):
+        register(person, training_session)
+    first = runner.invoke(args=["mail", "reminders"])
+    assert first.exit_code == 0 and "Queued 1 reminder(s)" in first.output
+    (message,) = [m for m in outbox() if m.kind == "reminder"]
+    assert message.recipient == "paminn@falun.se"
+    assert message.subject == f"Påminnelse: {tomorrow.title}"
+    assert message.attachments[0]["filename"] == f"utbildningstillfalle-{tomorrow.id}.ics"
+    assert "Queued 0 reminder(s)" in runner.invoke(args=["mail", "reminders"]).output
