@@ -6,18 +6,36 @@ from flask_login import current_user, login_required
 
 from app.auth import services as auth_services
 from app.auth import tokens
-from app.auth.forms import ChangePasswordForm
+from app.auth.forms import ChangePasswordForm, ProfileForm
+from app.core.i18n import LANGUAGE_COOKIE
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
 
-def _profile(new=None, password_form=None, status=200):
+def _profile(new=None, password_form=None, profile_form=None, status=200):
     return render_template(
         "account/profile.html",
         tokens=tokens.tokens_of(current_user),
         new=new,
         password_form=password_form or ChangePasswordForm(),
+        profile_form=profile_form
+        or ProfileForm(name=current_user.name, locale=current_user.locale),
     ), status
+
+
+@bp.post("/profile")
+@login_required
+def update_profile():
+    """Change one's name and interface language."""
+    form = ProfileForm()
+    if form.validate_on_submit():
+        auth_services.update_profile(current_user, form.name.data, form.locale.data)
+        flash(_("Profilen är sparad."), "info")
+        response = redirect(url_for(".profile"))
+        response.set_cookie(LANGUAGE_COOKIE, form.locale.data, max_age=365 * 24 * 3600,
+                            samesite="Lax", httponly=True)  # fmt: skip
+        return response
+    return _profile(profile_form=form, status=422)
 
 
 @bp.get("/")

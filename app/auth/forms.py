@@ -2,7 +2,8 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, PasswordField, SubmitField
+from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length
 
 
@@ -56,4 +57,16 @@ class ChangePasswordForm(NewPasswordForm):
 
     current = PasswordField(
         _l("Nuvarande lösenord"), render_kw={"autocomplete": "current-password"}
+    )
+
+
+class ProfileForm(FlaskForm):
+    """One's own name and interface language."""
+
+    name = StringField(
+        _l("Namn"), validators=[DataRequired(_l("Skriv ditt namn.")), Length(max=200)],
+        render_kw={"autocomplete": "name"},
+    )  # fmt: skip
+    locale = SelectField(
+        _l("Språk"), choices=[SelectChoice("sv", "Svenska"), SelectChoice("en", "English")]
     )

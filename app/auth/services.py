@@ -162,6 +162,13 @@ def request_password_reset(email: str) -> None:
     log.info("Password reset link queued for %s", user.email)
 
 
+def update_profile(user: User, name: str, locale: str) -> None:
+    """A person's own name and interface language."""
+    user.name, user.locale = name.strip(), locale
+    db.session.commit()
+    log.info("%s updated their profile", user.email)
+
+
 def set_user_locale(user: User, locale: str) -> None:
     """Remember the user's interface language."""
     if user.locale != locale:

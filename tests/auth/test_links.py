@@ -185,3 +185,13 @@ def test_changing_the_password_keeps_this_browser_and_ends_the_others(
     assert other.get("/account/").status_code == 302
     auth.logout()
     assert auth.login(person.email, NEW_PASSWORD).status_code == 302
+
+
+def test_profile_changes_name_and_language(client, auth, create_user):
+    person = create_user(email="profil@falun.se")
+    auth.login_as(person)
+    bad = client.post("/account/profile", data={"name": " ", "locale": "en"})
+    assert bad.status_code == 422 and "Skriv ditt namn." in bad.get_data(as_text=True)
+    client.post("/account/profile", data={"name": "Åsa Nyström", "locale": "en"})
+    page = client.get("/account/").get_data(as_text=True)
+    assert "Åsa Nyström" in page and "My profile" in page
