@@ -1,5 +1,7 @@
 """The profile page: who one is, one's password, and the API tokens one creates and revokes."""
 
+import json
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -8,6 +10,8 @@ from app.auth import services as auth_services
 from app.auth import tokens
 from app.auth.forms import ChangePasswordForm, ProfileForm
 from app.core.i18n import LANGUAGE_COOKIE
+from app.core.responses import attachment
+from app.privacy import queries as privacy
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
@@ -80,3 +84,11 @@ def revoke_token(token_id: int):
         abort(404)
     flash(_("Token är återkallad."), "info")
     return redirect(url_for(".profile"))
+
+
+@bp.get("/my-data.json")
+@login_required
+def my_data():
+    """Everything the platform holds about the person, as a JSON file to keep."""
+    document = json.dumps(privacy.my_data(current_user), ensure_ascii=False, indent=2)
+    return attachment(document.encode(), "mina-uppgifter.json", "application/json")

@@ -195,3 +195,23 @@ def test_profile_changes_name_and_language(client, auth, create_user):
     client.post("/account/profile", data={"name": "Åsa Nyström", "locale": "en"})
     page = client.get("/account/").get_data(as_text=True)
     assert "Åsa Nyström" in page and "My profile" in page
+
+
+def test_my_data_holds_what_the_platform_keeps_about_me_and_no_one_else(
+    client, auth, create_user, certified_agent
+):
+    import json
+
+    from app.training.services import create_session, register
+    from tests.training.fixtures import details
+
+    person = create_user(email="insyn@falun.se", name="Insyn Person")
+    register(person, create_session(certified_agent, details()))
+    auth.login_as(person)
+    response = client.get("/account/my-data.json")
+    assert response.headers["Content-Disposition"].startswith("attachment")
+    data = json.loads(response.data)
+    assert data["account"]["email"] == "insyn@falun.se" and data["account"]["has_password"]
+    assert [s["status"] for s in data["training_sessions"]] == ["registered"]
+    assert "password_hash" not in response.get_data(as_text=True)
+    assert certified_agent.email not in response.get_data(as_text=True)
