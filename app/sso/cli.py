@@ -24,10 +24,20 @@ sso_cli = click.Group("sso", help="Sign-in with the municipalities' own accounts
     is_flag=True,
     help="Create people missing from the roster as employees at their first sign-in.",
 )
-def add_command(code, issuer, client_id, client_secret, domains, create_unknown):
+@click.option(
+    "--trust-domain-emails",
+    is_flag=True,
+    help="The provider is the municipality's own directory (e.g. Microsoft Entra ID, which sends "
+    "no email_verified): accept its email claims for these domains as verified.",
+)
+def add_command(
+    code, issuer, client_id, client_secret, domains, create_unknown, trust_domain_emails
+):
     """Register the provider of the municipality with this code."""
     try:
-        provider = add_provider(code, issuer, client_id, client_secret, domains, create_unknown)
+        provider = add_provider(
+            code, issuer, client_id, client_secret, domains, create_unknown, trust_domain_emails
+        )
     except ProviderError as error:
         raise click.ClickException(str(error)) from error
     click.echo(
@@ -44,6 +54,8 @@ def list_command():
         click.echo("No providers.")
     for provider in providers:
         unknown = "creates unknown people" if provider.create_unknown else "roster only"
+        if provider.trusts_domain_emails:
+            unknown += ", trusts its domains' emails"
         click.echo(
             f"{provider.municipality.code} {provider.municipality.name}: {provider.issuer} "
             f"client {provider.client_id}, domains {', '.join(provider.email_domains)}, {unknown}"

@@ -24,6 +24,9 @@ class SsoProvider(db.Model):
     email_domains: Mapped[list[str]] = mapped_column(JSON, default=list)
     # Whether a person missing from the roster becomes an employee at their first sign-in.
     create_unknown: Mapped[bool] = mapped_column(default=False)
+    # The provider is the municipality's own directory, authoritative for its domains (as
+    # Microsoft Entra ID is for its verified domains, though it sends no `email_verified`).
+    trusts_domain_emails: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     municipality: Mapped[Municipality] = relationship()

@@ -159,6 +159,7 @@ def add_provider(
     client_secret: str,
     domains: Iterable[str],
     create_unknown: bool = False,
+    trusts_domain_emails: bool = False,
 ) -> SsoProvider:
     """Register a municipality's OpenID Connect provider for the given email domains.
 
@@ -184,6 +185,7 @@ def add_provider(
         client_secret=client_secret.strip(),
         email_domains=_check_domains(domains, municipality),
         create_unknown=create_unknown,
+        trusts_domain_emails=trusts_domain_emails,
     )
     db.session.add(provider)
     db.session.commit()
@@ -248,7 +250,8 @@ def complete_sign_in(provider: SsoProvider, claims: Mapping[str, Any]) -> User:
         raise _refuse(provider, SignInProblem.NO_EMAIL)
     # Only a provider's word that the address is verified makes it an identity ("true" as a
     # string is what some providers send).
-    if claims.get("email_verified") not in (True, "true"):
+    verified = claims.get("email_verified") in (True, "true")
+    if not (verified or provider.trusts_domain_emails):
         raise _refuse(provider, SignInProblem.EMAIL_UNVERIFIED, email)
     # A provider vouches only for its own domains, never for another municipality's addresses.
     if email_domain(email) not in provider.email_domains:

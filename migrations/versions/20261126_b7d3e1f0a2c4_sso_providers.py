@@ -25,6 +25,7 @@ def upgrade():
     sa.Column('client_secret', sa.String(length=500), nullable=False),
     sa.Column('email_domains', sa.JSON(), nullable=False),
     sa.Column('create_unknown', sa.Boolean(), nullable=False),
+        sa.Column('trusts_domain_emails', sa.Boolean(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(
         ['municipality_id'], ['municipality.id'],

@@ -184,6 +184,17 @@ def test_an_unverified_email_is_refused(client, provider, falun_provider, create
     assert signed_in_user_id(client) is None
 
 
+def test_a_directory_trusted_for_its_domains_needs_no_email_verified_claim(
+    client, provider, falun_provider, create_user
+):
+    falun_provider.trusts_domain_emails = True  # e.g. Microsoft Entra ID
+    db.session.commit()
+    person = create_user(email="anna.berg@falun.se")
+    provider.set_person("anna-sub", email="anna.berg@falun.se")  # no email_verified at all
+    assert provider.sign_in("anna.berg@falun.se", "anna-sub").status_code == 302
+    assert signed_in_user_id(client) == str(person.id)
+
+
 def test_a_deactivated_account_is_refused(client, provider, falun_provider, create_user):
     create_user(email="anna.berg@falun.se", active=False)
     provider.set_person("anna-sub", email="anna.berg@falun.se", email_verified=True)
