@@ -3,8 +3,12 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import HiddenField, IntegerField
-from wtforms.validators import DataRequired, NumberRange, Optional
+from wtforms import HiddenField, IntegerField, SelectField, StringField, ValidationError
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from app.auth.services import normalise_email
+from app.core.validation import EMAIL
 
 
 class RosterUploadForm(FlaskForm):
@@ -30,3 +34,73 @@ class TargetsForm(FlaskForm):
         _l("Mål: antal mötesagenter"),
         validators=[Optional(), NumberRange(min=1, max=10000)],
     )
+
+
+ANY = ""
+TRAINED_CHOICES = [
+    SelectChoice(ANY, _l("Alla")),
+    SelectChoice("yes", _l("Utbildade")),
+    SelectChoice("no", _l("Inte utbildade")),
+]
+ACTIVE_CHOICES = [
+    SelectChoice(ANY, _l("Alla")),
+    SelectChoice("active", _l("Aktiva")),
+    SelectChoice("deactivated", _l("Avslutade")),
+]
+
+
+def _no_control_characters(_form, field) -> None:
+    if any(ord(char) < 32 for char in field.data or ""):
+        raise ValidationError(_l("Använd inte styrtecken."))
+
+
+def _email_address(_form, field) -> None:
+    if not EMAIL.match(normalise_email(field.data or "")):
+        raise ValidationError(_l("Skriv en e-postadress, till exempel anna.berg@falun.se."))
+
+
+class PeopleFilterForm(FlaskForm):
+    """Search and filters of the people list; a GET form, so no CSRF token."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Namn eller e-post"), validators=[Optional(), Length(max=200)])
+    role = SelectField(_l("Roll"), validators=[Optional()])
+    status = SelectField(_l("Status"), choices=ACTIVE_CHOICES, validators=[Optional()])
+    trained = SelectField(_l("Utbildning"), choices=TRAINED_CHOICES, validators=[Optional()])
+
+    def set_roles(self, roles: list[SelectChoice]) -> None:
+        """The roles to filter by."""
+        self.role.choices = [SelectChoice(ANY, _l("Alla")), *roles]
+
+
+class PersonForm(FlaskForm):
+    """A person's name, role and unit (the roles offered are those the viewer may give)."""
+
+    name = StringField(
+        _l("Namn"),
+        validators=[DataRequired(_l("Skriv personens namn.")), Length(max=200),
+                    _no_control_characters],
+    )  # fmt: skip
+    role = SelectField(_l("Roll"), validators=[DataRequired(_l("Välj en roll."))])
+    unit = StringField(
+        _l("Enhet (valfritt)"), validators=[Optional(), Length(max=200), _no_control_characters]
+    )
+
+
+class NewPersonForm(PersonForm):
+    """A new person: also their email and (for admins) municipality."""
+
+    email = StringField(
+        _l("E-post"),
+        validators=[DataRequired(_l("Skriv personens e-postadress.")), Length(max=254),
+                    _email_address],
+    )  # fmt: skip
+    municipality = SelectField(_l("Kommun"))
+
+
+class MoveForm(FlaskForm):
+    """The municipality a person moves to (the programme office's)."""
+
+    municipality = SelectField(_l("Flytta till kommun"))

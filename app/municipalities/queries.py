@@ -1,12 +1,17 @@
 """Reads of the municipalities domain."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import case, func
+from sqlalchemy import case, exists, func, select
 
 from app.auth.models import Role, User
+from app.core.text import contains_folded
 from app.extensions import db
 from app.municipalities.models import Municipality
+from app.progress.rules import staff_trained
+
+PAGE_SIZE = 50
 
 
 @dataclass
@@ -36,16 +41,82 @@ def overview_of_all() -> list[MunicipalityOverview]:
     return [MunicipalityOverview(*row) for row in rows]
 
 
-def people_of(municipality: Municipality) -> list[User]:
-    """The municipality's users, agents and coordinators first, then by name (1 query)."""
+@dataclass
+class PeopleFilter:
+    """What the people list is narrowed to; None (or "") means any."""
+
+    text: str = ""  # part of the name or email, any case (Swedish letters too)
+    role: str | None = None
+    active: bool | None = None
+    trained: bool | None = None  # by the coverage rule (`staff_trained`)
+
+
+@dataclass
+class PersonRow:
+    """A line of the people list."""
+
+    person: User
+    trained: bool
+
+
+def _is_trained(now: datetime):
+    """The person counts as trained by the coverage rule (`rules.staff_trained`) now."""
+    trained_rows = staff_trained(now)
+    return exists(select(trained_rows.c.user_id).where(trained_rows.c.user_id == User.id))
+
+
+def _people(municipality: Municipality, filters: PeopleFilter, now: datetime):
+    trained = _is_trained(now)
+    conditions = [User.municipality_id == municipality.id]
+    if filters.text.strip():
+        conditions.append(contains_folded(filters.text, User.name, User.email))
+    if filters.role:
+        conditions.append(User.role == filters.role)
+    if filters.active is not None:
+        conditions.append(User.active.is_(filters.active))
+    if filters.trained is not None:
+        conditions.append(trained if filters.trained else ~trained)
+    return conditions, trained
+
+
+def people_page(
+    municipality: Municipality, filters: PeopleFilter, page: int, now: datetime
+) -> tuple[list[PersonRow], int, int]:
+    """One page of the municipality's people matching the filters, coordinators and agents first,
+    then by name; with the total and the page actually shown (2 queries, whatever the size)."""
+    conditions, trained = _people(municipality, filters, now)
+    total = db.session.scalar(select(func.count(User.id)).where(*conditions))
+    page = min(max(1, page), max(1, -(-total // PAGE_SIZE)))
     role_order = case({Role.COORDINATOR: 0, Role.AGENT: 1}, value=User.role, else_=2)
-    return list(
-        db.session.scalars(
-            db.select(User)
-            .where(User.municipality_id == municipality.id)
-            .order_by(role_order, User.name)
+    rows = db.session.execute(
+        select(User, trained)
+        .where(*conditions)
+        .order_by(role_order, User.name, User.id)
+        .limit(PAGE_SIZE)
+        .offset((page - 1) * PAGE_SIZE)
+    ).all()
+    return [PersonRow(person, bool(is_trained)) for person, is_trained in rows], total, page
+
+
+def count_waiting_for_activation(municipality: Municipality) -> int:
+    """How many active people of the municipality have not chosen a password yet (1 query)."""
+    return db.session.scalar(
+        select(func.count(User.id)).where(
+            User.municipality_id == municipality.id,
+            User.active.is_(True),
+            User.password_hash.is_(None),
         )
     )
+
+
+def email_taken(email: str) -> bool:
+    """Whether someone (anywhere) already has this email (1 query)."""
+    return db.session.scalar(select(User.id).where(User.email == email)) is not None
+
+
+def all_municipalities() -> list[Municipality]:
+    """Every municipality by name, for choosing one (1 query)."""
+    return list(db.session.scalars(select(Municipality).order_by(Municipality.name)))
 
 
 def waiting_for_activation(municipality: Municipality) -> list[User]:

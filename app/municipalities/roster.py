@@ -143,6 +143,7 @@ def preview(data: bytes, municipality: Municipality | None, any_municipality: bo
 
 
 NOT_HERE = "this email cannot be imported here"  # says nothing about other municipalities
+ONLY_ADMINS = "only the programme office gives or changes the coordinator role"
 
 
 def _judge(row, existing, codes, municipality, any_municipality, seen) -> tuple[str, str]:
@@ -169,8 +170,10 @@ def _judge(row, existing, codes, municipality, any_municipality, seen) -> tuple[
         return "rejected", f"belongs to another municipality ({code})"
     row.municipality = code
     user = existing.get(row.email)
+    # A coordinator makes employees agents and back, nothing higher (as on the people pages).
+    beyond_coordinator = not any_municipality and Role.COORDINATOR in (role, user and user.role)
     if user is None:
-        return "created", ""
+        return ("rejected", ONLY_ADMINS) if beyond_coordinator else ("created", "")
     if user.role == Role.ADMIN:
         return (
             "rejected",
@@ -183,6 +186,8 @@ def _judge(row, existing, codes, municipality, any_municipality, seen) -> tuple[
         return "rejected", f"already registered in municipality {current}; not moved"
     if (user.name, user.role, user.unit, user.active) == (row.name, role, row.unit, True):
         return "unchanged", ""
+    if beyond_coordinator:
+        return "rejected", ONLY_ADMINS
     return "updated", ""
 
 

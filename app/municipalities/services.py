@@ -1,12 +1,28 @@
-"""Writes of the municipalities domain."""
+"""Writes of the municipalities domain: the municipalities, their targets and their people.
+
+Rules for people (DESIGN §2, §5):
+- A coordinator creates and edits the employees and agents of their own municipality and may
+  switch them between those two roles; only admins give the coordinator and admin roles.
+- Whoever stops being an active agent (demoted, deactivated, or moved to another municipality)
+  loses their certification at that moment: `agent_role_ended` (sessions held while certified
+  keep counting). A moved agent would otherwise be an agent of a municipality that did not
+  appoint them; they certify again there at a follow-up meeting.
+- Moving a person (admins only) keeps their history with them (completions, attendance,
+  certificates); coverage counts them where they are now, as `staff_trained` goes by the
+  person's current municipality. The old municipality's staff target is not lowered.
+"""
 
 import logging
 
-from app.auth.models import Role
-from app.auth.services import end_sessions
+from flask_babel import lazy_gettext as _l
+
+from app.auth.models import Role, User
+from app.auth.services import end_sessions, normalise_email
 from app.auth.signals import agent_role_ended
 from app.extensions import db
+from app.municipalities.access import roles_assignable_by
 from app.municipalities.models import Municipality
+from app.municipalities.queries import email_taken
 from app.municipalities.roster import set_target_from_roster
 
 log = logging.getLogger(__name__)
@@ -74,3 +90,87 @@ def set_active(person, active: bool, by=None) -> None:
         agent_role_ended.send(person, by=by)
     db.session.commit()
     log.info("%s is now %s", person.email, "active" if active else "deactivated")
+
+
+class PersonError(ValueError):
+    """A person could not be saved: `field` names the form field, the message says why."""
+
+    def __init__(self, field: str, message):
+        super().__init__(str(message))
+        self.field = field
+
+
+def _check_role(role: str, by: User) -> None:
+    if role not in roles_assignable_by(by):
+        raise PersonError("role", _l("Du kan inte ge den rollen."))
+
+
+def create_person(
+    name: str, email: str, role: str, unit: str, municipality: Municipality | None, by: User
+) -> User:
+    """Create someone without a password (they activate through a link); an admin has no
+    municipality, everyone else needs one.
+
+    :raise PersonError: a role `by` may not give, a missing municipality, or a taken email.
+    """
+    _check_role(role, by)
+    email = normalise_email(email)
+    if role == Role.ADMIN:
+        municipality = None
+    elif municipality is None:
+        raise PersonError("municipality", _l("Välj en kommun."))
+    if email_taken(email):
+        raise PersonError("email", _l("Det finns redan ett konto med den här e-postadressen."))
+    person = User(email=email, name=name.strip(), role=role, unit=unit.strip(),
+                  municipality=municipality)  # fmt: skip
+    db.session.add(person)
+    db.session.flush()
+    if municipality is not None:
+        set_target_from_roster(municipality)
+    db.session.commit()
+    log.info("%s created %s (%s) in %s", by.email, email, role,
+             municipality.code if municipality else "the programme office")  # fmt: skip
+    return person
+
+
+def update_person(person: User, name: str, role: str, unit: str, by: User) -> None:
+    """Change someone's name, role and unit; an agent who gets another role loses their
+    certification (`agent_role_ended`), and someone made admin leaves their municipality.
+
+    :raise PersonError: a role `by` may not give.
+    """
+    if role != person.role:
+        _check_role(role, by)
+    was_active_agent = person.active and person.role == Role.AGENT
+    old_role, former = person.role, person.municipality
+    person.name, person.role, person.unit = name.strip(), role, unit.strip()
+    if role == Role.ADMIN:
+        person.municipality = None  # the programme office belongs to no municipality
+    db.session.flush()
+    if former is not None:
+        set_target_from_roster(former)
+    if was_active_agent and role != Role.AGENT:
+        agent_role_ended.send(person, by=by)
+    db.session.commit()
+    log.info("%s updated %s (role %s -> %s)", by.email, person.email, old_role, role)
+
+
+def move_person(person: User, municipality: Municipality, by: User) -> None:
+    """Move someone to another municipality; their history goes with them and coverage counts
+    them there from now on. Moving an agent ends their certification (`agent_role_ended`),
+    since they would be an agent of a municipality that did not appoint them.
+
+    :raise PersonError: an admin (who belongs to no municipality), or the same municipality.
+    """
+    if person.role == Role.ADMIN:
+        raise PersonError("municipality", _l("Programkontoret hör inte till någon kommun."))
+    if person.municipality_id == municipality.id:
+        raise PersonError("municipality", _l("Personen finns redan i den kommunen."))
+    former = person.municipality.code if person.municipality else "-"
+    person.municipality = municipality
+    db.session.flush()
+    set_target_from_roster(municipality)  # grows with the newcomer; the old one is not lowered
+    if person.active and person.role == Role.AGENT:
+        agent_role_ended.send(person, by=by)
+    db.session.commit()
+    log.info("%s moved %s from %s to %s", by.email, person.email, former, municipality.code)

@@ -7,6 +7,7 @@ from sqlalchemy import and_, distinct, func, or_
 from sqlalchemy.orm import contains_eager
 
 from app.auth.models import Role, User
+from app.core.text import contains_folded
 from app.core.time import utcnow
 from app.extensions import db
 from app.progress.rules import session_held, staff_trained
@@ -76,13 +77,12 @@ def participants(training_session: TrainingSession) -> list[Attendance]:
 
 def roster_search(training_session: TrainingSession, text: str, limit: int = 20) -> list[User]:
     """Active people who may join this session and match a name or email (1 query)."""
-    text = text.strip().lower()
+    text = text.strip()
     if len(text) < 2:
         return []
-    pattern = f"%{text.replace('%', '').replace('_', '')}%"
     query = db.select(User).where(
         User.active.is_(True),
-        or_(func.lower(User.name).like(pattern), User.email.like(pattern)),
+        contains_folded(text, User.name, User.email),  # "ängström" finds "Ängström"
         User.id.not_in(
             db.select(Attendance.user_id).where(Attendance.session_id == training_session.id)
         ),

@@ -447,3 +447,12 @@ def test_revoked_before_the_start_withdraws_early_check_ins(
     mark_attendance(other, elsewhere, {person.id: AttendanceStatus.ATTENDED})
     row = reports.coverage_of(municipalities["2080"])
     assert (row.staff_trained, row.trained_via_session) == (1, 1)
+
+
+def test_the_roster_search_finds_swedish_names_whatever_the_case(certified_agent, create_user):
+    from app.training.queries import roster_search
+
+    create_user(name="Björn Ängström", email="bjorn.a@falun.se")
+    training_session = create_session(certified_agent, details())
+    for text in ("ängström", "ÄNGSTRÖM", "Björn", "bjorn.a"):
+        assert [p.name for p in roster_search(training_session, text)] == ["Björn Ängström"], text
