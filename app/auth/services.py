@@ -9,6 +9,7 @@ from flask_login import login_user, logout_user
 from app.auth.links import LinkPurpose, link_url
 from app.auth.models import SESSION_VERSION_KEY, Role, User, hash_password
 from app.auth.passwords import password_problems
+from app.auth.tokens import revoke_all_tokens
 from app.core.validation import EMAIL
 from app.extensions import db
 from app.mail.services import queue_mail
@@ -101,12 +102,14 @@ def sign_out(user: User) -> None:
 
 def set_password_from_link(user: User, password: str) -> list[str]:
     """Set the password chosen through an activation or reset link, ending every other session
-    (the link is used up with it); return the problems instead when the password is refused."""
+    and revoking the person's API tokens (a reset is how one recovers from a break-in; the link
+    is used up with it); return the problems instead when the password is refused."""
     problems = password_problems(password, user.email, user.name)
     if problems:
         return problems
     user.set_password(password)
     end_sessions(user)
+    revoke_all_tokens(user)
     db.session.commit()
     log.info("%s chose a password through a link", user.email)
     return []

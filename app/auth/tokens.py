@@ -79,3 +79,13 @@ def revoke_token(user: User, token_id: int) -> bool:
         row.revoked_at = utcnow()
         db.session.commit()
     return True
+
+
+def revoke_all_tokens(user: User) -> int:
+    """Revoke every token of the person (after a password reset); the caller commits."""
+    return db.session.execute(
+        db.update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount

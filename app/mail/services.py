@@ -9,6 +9,7 @@ shown to admins on the outbox page. Without MAIL_SERVER (the demo) messages stay
 
 import base64
 import logging
+import re
 import smtplib
 from dataclasses import dataclass
 from datetime import timedelta
@@ -23,6 +24,7 @@ from app.extensions import db
 from app.mail.models import MailState, OutboxMessage
 
 log = logging.getLogger(__name__)
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 MAX_ATTEMPTS = 6
 RETRY_BASE = timedelta(minutes=2)  # 2, 4, 8, 16, 32 minutes between attempts
 
@@ -49,6 +51,7 @@ def queue_mail(
         text = render_template(f"mail/{kind}.txt", **context)
         html = render_template(f"mail/{kind}.html", **context)
     subject, _, body = text.partition("\n")
+    subject = CONTROL.sub(" ", subject)  # a title with a line break must not break the header
     message = OutboxMessage(
         kind=kind,
         recipient=recipient,
@@ -95,7 +98,7 @@ def flush_outbox(limit: int = 200) -> tuple[int, int]:
         for message in due:
             try:
                 connection.send_message(_email(message))
-            except (OSError, smtplib.SMTPException) as error:
+            except Exception as error:  # noqa: BLE001 - one bad message must not stop the rest
                 _failed(message, error)
                 failed += 1
             else:

@@ -8,7 +8,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.auth.services import normalise_email
-from app.core.validation import EMAIL
+from app.core.validation import EMAIL, no_control_characters
 
 
 class RosterUploadForm(FlaskForm):
@@ -49,11 +49,6 @@ ACTIVE_CHOICES = [
 ]
 
 
-def _no_control_characters(_form, field) -> None:
-    if any(ord(char) < 32 for char in field.data or ""):
-        raise ValidationError(_l("Använd inte styrtecken."))
-
-
 def _email_address(_form, field) -> None:
     if not EMAIL.match(normalise_email(field.data or "")):
         raise ValidationError(_l("Skriv en e-postadress, till exempel anna.berg@falun.se."))
@@ -81,11 +76,11 @@ class PersonForm(FlaskForm):
     name = StringField(
         _l("Namn"),
         validators=[DataRequired(_l("Skriv personens namn.")), Length(max=200),
-                    _no_control_characters],
+                    no_control_characters],
     )  # fmt: skip
     role = SelectField(_l("Roll"), validators=[DataRequired(_l("Välj en roll."))])
     unit = StringField(
-        _l("Enhet (valfritt)"), validators=[Optional(), Length(max=200), _no_control_characters]
+        _l("Enhet (valfritt)"), validators=[Optional(), Length(max=200), no_control_characters]
     )
 
 

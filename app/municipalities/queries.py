@@ -8,6 +8,7 @@ from sqlalchemy import case, exists, func, select
 from app.auth.models import Role, User
 from app.core.text import contains_folded
 from app.extensions import db
+from app.municipalities.access import roles_assignable_by
 from app.municipalities.models import Municipality
 from app.progress.rules import staff_trained
 
@@ -98,15 +99,22 @@ def people_page(
     return [PersonRow(person, bool(is_trained)) for person, is_trained in rows], total, page
 
 
-def count_waiting_for_activation(municipality: Municipality) -> int:
-    """How many active people of the municipality have not chosen a password yet (1 query)."""
-    return db.session.scalar(
-        select(func.count(User.id)).where(
-            User.municipality_id == municipality.id,
-            User.active.is_(True),
-            User.password_hash.is_(None),
-        )
+def _waiting(municipality: Municipality, viewer: User):
+    """Active people here without a password whom the viewer may send links to: for a
+    coordinator employees and agents only, never a fellow coordinator (their link would be a
+    way into that account)."""
+    return (
+        User.municipality_id == municipality.id,
+        User.active.is_(True),
+        User.password_hash.is_(None),
+        User.id != viewer.id,
+        User.role.in_(roles_assignable_by(viewer)),
     )
+
+
+def count_waiting_for_activation(municipality: Municipality, viewer: User) -> int:
+    """How many people the viewer may send activation links to here (1 query)."""
+    return db.session.scalar(select(func.count(User.id)).where(*_waiting(municipality, viewer)))
 
 
 def email_taken(email: str) -> bool:
@@ -119,16 +127,10 @@ def all_municipalities() -> list[Municipality]:
     return list(db.session.scalars(select(Municipality).order_by(Municipality.name)))
 
 
-def waiting_for_activation(municipality: Municipality) -> list[User]:
-    """Active people of the municipality who have not chosen a password yet, by name (1 query)."""
+def waiting_for_activation(municipality: Municipality, viewer: User) -> list[User]:
+    """The people the viewer may send activation links to here, by name (1 query)."""
     return list(
         db.session.scalars(
-            db.select(User)
-            .where(
-                User.municipality_id == municipality.id,
-                User.active.is_(True),
-                User.password_hash.is_(None),
-            )
-            .order_by(User.name, User.email)
+            db.select(User).where(*_waiting(municipality, viewer)).order_by(User.name, User.email)
         )
     )

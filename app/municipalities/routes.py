@@ -75,7 +75,7 @@ def people(code: str):
         pages=max(1, -(-total // queries.PAGE_SIZE)),
         query={k: v for k, v in request.args.items() if k != "page" and v},
         filter_form=filter_form,
-        waiting=queries.count_waiting_for_activation(municipality),
+        waiting=queries.count_waiting_for_activation(municipality, current_user),
         target_form=form,
         may_manage_person=may_manage_person,
     ), (200 if valid else 422)
@@ -316,7 +316,7 @@ def _unpack(data: str) -> bytes:
 def send_activation(code: str):
     """E-mail an activation link to everyone here who has not chosen a password yet."""
     municipality = get_municipality_or_404(code)
-    count = send_activation_links(queries.waiting_for_activation(municipality))
+    count = send_activation_links(queries.waiting_for_activation(municipality, current_user))
     flash(_("Aktiveringslänkar skickas till %(n)d personer.", n=count), "info")
     return redirect(url_for(".people", code=code))
 
@@ -328,7 +328,7 @@ def activation_links(code: str, kind: str):
     municipality = get_municipality_or_404(code)
     people = [
         (person.name, person.email, link_url(person, LinkPurpose.ACTIVATE))
-        for person in queries.waiting_for_activation(municipality)
+        for person in queries.waiting_for_activation(municipality, current_user)
     ]
     name = f"aktiveringslankar-{municipality.code}"
     if kind == "csv":

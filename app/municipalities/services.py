@@ -141,6 +141,12 @@ def update_person(person: User, name: str, role: str, unit: str, by: User) -> No
     """
     if role != person.role:
         _check_role(role, by)
+    if person.role == Role.ADMIN and role != Role.ADMIN:
+        # every other role belongs to a municipality, and the programme office has none
+        raise PersonError(
+            "role", _l("Programkontoret hör inte till någon kommun. Skapa ett nytt konto i "
+                       "kommunen i stället.")
+        )  # fmt: skip
     was_active_agent = person.active and person.role == Role.AGENT
     old_role, former = person.role, person.municipality
     person.name, person.role, person.unit = name.strip(), role, unit.strip()

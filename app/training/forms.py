@@ -15,6 +15,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.core.time import STOCKHOLM
+from app.core.validation import no_control_characters
 from app.labels import choices
 from app.training.models import SessionMode
 
@@ -27,7 +28,8 @@ class SessionForm(FlaskForm):
     """Create or edit a session; times are Swedish local time."""
 
     title = StringField(
-        _l("Rubrik"), validators=[DataRequired(_l("Skriv en rubrik.")), Length(max=200)]
+        _l("Rubrik"),
+        validators=[DataRequired(_l("Skriv en rubrik.")), Length(max=200), no_control_characters],
     )
     starts_at = DateTimeLocalField(
         _l("Börjar"),
@@ -45,6 +47,7 @@ class SessionForm(FlaskForm):
         validators=[
             DataRequired(_l("Skriv var tillfället hålls eller länken till mötet.")),
             Length(max=500),
+            no_control_characters,
         ],
     )
     capacity = IntegerField(

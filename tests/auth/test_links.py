@@ -215,3 +215,28 @@ def test_my_data_holds_what_the_platform_keeps_about_me_and_no_one_else(
     assert [s["status"] for s in data["training_sessions"]] == ["registered"]
     assert "password_hash" not in response.get_data(as_text=True)
     assert certified_agent.email not in response.get_data(as_text=True)
+
+
+def test_a_password_reset_revokes_the_persons_api_tokens(client, app, create_user):
+    from app.auth.tokens import create_token
+
+    person = create_user(email="token@falun.se", role=Role.COORDINATOR)
+    token = create_token(person, "Kommunens LRS")
+    bearer = {"Authorization": f"Bearer {token}"}
+    assert client.get("/api/v1/coverage", headers=bearer).status_code == 200
+    client.post("/password/forgot", data={"email": person.email})
+    (link,) = links_in_outbox("password_reset")
+    client.post(path_of(link), data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    client.post("/logout")
+    assert client.get("/api/v1/coverage", headers=bearer).status_code == 401
+
+
+def test_a_coordinator_never_gets_a_fellow_coordinators_activation_link(client, auth, create_user):
+    fellow = create_user(role=Role.COORDINATOR, email="kollega.koord@falun.se")
+    fellow.password_hash = None
+    db.session.commit()
+    auth.login_as(create_user(role=Role.COORDINATOR))
+    listed = client.get("/municipalities/2080/activation.csv").data.decode("utf-8-sig")
+    assert "kollega.koord@falun.se" not in listed
+    client.post("/municipalities/2080/activation/send")
+    assert links_in_outbox("activation") == []

@@ -186,3 +186,27 @@ def test_the_day_before_reminder_is_queued_once_with_the_calendar_file(
     assert message.subject == f"Påminnelse: {tomorrow.title}"
     assert message.attachments[0]["filename"] == f"utbildningstillfalle-{tomorrow.id}.ics"
     assert "Queued 0 reminder(s)" in runner.invoke(args=["mail", "reminders"]).output
+
+
+def test_one_broken_message_does_not_hold_back_the_rest(app, smtp, create_user):
+    people = [create_user(email=f"ny{n}@falun.se", password="") for n in range(2)]
+    for person in people:
+        person.password_hash = None
+    db.session.commit()
+    with app.test_request_context():
+        send_activation_links(people)
+    broken, fine = outbox()
+    broken.recipient = "trasig@falun.se\r\nBcc: evil@example.com"
+    db.session.commit()
+    assert flush_outbox() == (1, 1)
+    assert [m["To"] for m in smtp.messages] == ["ny1@falun.se"]
+    assert outbox()[0].attempts == 1 and outbox()[0].state == MailState.PENDING
+
+
+def test_a_line_break_in_a_session_title_is_refused(client, auth, certified_agent):
+    auth.login_as(certified_agent)
+    response = client.post("/sessions/new", data={
+        "title": "Kurs\rBcc: evil@example.com", "starts_at": "2030-01-10T10:00",
+        "ends_at": "2030-01-10T11:00", "mode": "video", "place": "Videorummet",
+    })  # fmt: skip
+    assert response.status_code == 422 and "styrtecken" in response.get_data(as_text=True)
