@@ -161,6 +161,13 @@ def next_step(outline: list[OutlineLesson], progress: dict) -> NextStep | None:
     return None
 
 
+def active_quiz_of(module: Module) -> Quiz | None:
+    """The module's quiz, if it has one (1 query)."""
+    return db.session.scalar(
+        db.select(Quiz).where(Quiz.module_id == module.id, Quiz.retired_at.is_(None))
+    )
+
+
 def completion_of(user: User, course: Course) -> CourseCompletion | None:
     """The user's completion of the course, if recorded (1 query)."""
     return db.session.scalar(

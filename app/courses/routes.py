@@ -73,6 +73,10 @@ def lesson(slug: str, module_slug: str, lesson_slug: str):
         abort(404)
     current = outline[index]
     record_lesson_view(current_user, current.lesson, course)
+    following = outline[index + 1] if index + 1 < len(outline) else None
+    # The last lesson of a part leads to that part's quiz before the next part begins.
+    last_of_part = following is None or following.module.id != current.module.id
+    quiz = queries.active_quiz_of(current.module) if last_of_part else None
     return render_template(
         "courses/lesson.html",
         course=course,
@@ -80,5 +84,6 @@ def lesson(slug: str, module_slug: str, lesson_slug: str):
         position=index + 1,
         total=len(outline),
         previous=outline[index - 1] if index > 0 else None,
-        next=outline[index + 1] if index + 1 < len(outline) else None,
+        next=following,
+        quiz=quiz,
     )

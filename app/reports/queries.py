@@ -43,8 +43,8 @@ COVERAGE_COLUMNS = (
     Column("agents_certified", _l("Certifierade agenter")),
     Column("sessions_held", _l("Tillfällen")),
     Column("attendees", _l("Deltagare")),
-    Column("trained_online", _l("Utbildade online"), on_page=False),
     Column("trained_via_session", _l("Utbildade via tillfälle"), on_page=False),
+    Column("trained_online", _l("Utbildade online"), on_page=False),
 )
 
 

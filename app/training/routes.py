@@ -14,6 +14,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from app.auth.models import User
@@ -333,7 +334,8 @@ def attendance(session_id: int):
     except services.TrainingError as error:
         flash(str(error), "error")
     else:
-        flash(_("Närvaron är sparad (%(n)d ändringar).", n=changed), "info")
+        flash(ngettext("Närvaron är sparad (%(num)d ändring).",
+                       "Närvaron är sparad (%(num)d ändringar).", changed), "info")  # fmt: skip
     return redirect(url_for(".detail", session_id=training_session.id) + "#attendance")
 
 

@@ -55,16 +55,33 @@ def test_opening_a_lesson_records_the_view_and_shows_prev_next(
     assert "Fortsätt där du slutade: Videorummet" in course
 
 
-def test_last_lesson_of_a_course_links_back_to_it(client, auth, create_user, synced_courses):
+def test_last_lesson_of_a_course_leads_to_its_last_quiz(client, auth, create_user, synced_courses):
     auth.login_as(create_user(role=Role.AGENT))
     html = client.get("/courses/agent/project/utbildning-pa-hemmaplan").get_data(as_text=True)
-    assert 'rel="next"' not in html and "Tillbaka till kursen" in html
+    assert 'rel="next" href="/courses/agent/project/quiz"' in html
 
 
-def test_next_lesson_crosses_into_the_next_module(client, auth, create_user, synced_courses):
+def test_a_parts_last_lesson_leads_to_its_quiz_before_the_next_part(
+    client, auth, create_user, synced_courses
+):
     auth.login_as(create_user(role=Role.AGENT))
     html = client.get("/courses/agent/skills/nar-det-kranglar").get_data(as_text=True)
-    assert 'rel="next" href="/courses/agent/project/vi-mots-resfritt"' in html
+    assert 'rel="next" href="/courses/agent/skills/quiz"' in html
+    assert "/courses/agent/project/vi-mots-resfritt" not in html
+
+
+def test_a_part_without_a_quiz_runs_on_and_the_course_ends_back_at_its_page(
+    client, auth, app, tmp_path, create_user
+):
+    from app.courses.services import sync_courses
+    from tests.quizzes.fixtures import write_quiz_course
+
+    root = write_quiz_course(tmp_path / "c")
+    (root / "prov/1-grund/quiz.yml").unlink()
+    sync_courses(root)
+    auth.login_as(create_user())
+    html = client.get("/courses/prov/grund/andra").get_data(as_text=True)
+    assert 'rel="next"' not in html and "Tillbaka till kursen" in html
 
 
 @pytest.mark.parametrize(

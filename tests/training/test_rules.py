@@ -456,3 +456,22 @@ def test_the_roster_search_finds_swedish_names_whatever_the_case(certified_agent
     training_session = create_session(certified_agent, details())
     for text in ("ängström", "ÄNGSTRÖM", "Björn", "bjorn.a"):
         assert [p.name for p in roster_search(training_session, text)] == ["Björn Ängström"], text
+
+
+def test_messages_say_one_change_and_errors_are_alerts(client, auth, certified_agent, create_user):
+    training_session, (person, _) = running_session(certified_agent, create_user)
+    auth.login_as(certified_agent)
+    response = client.post(
+        f"/sessions/{training_session.id}/attendance",
+        data={f"status-{person.id}": AttendanceStatus.ATTENDED},
+        follow_redirects=True,
+    )
+    html = response.get_data(as_text=True)
+    assert "Närvaron är sparad (1 ändring)." in html and 'role="status"' in html
+    full = create_session(certified_agent, details(capacity=1))
+    register(create_user(), full)
+    refused = client.post(
+        f"/sessions/{full.id}/participants", data={"user_id": str(create_user().id)},
+        follow_redirects=True,
+    ).get_data(as_text=True)  # fmt: skip
+    assert '<div class="flashes" role="alert">' in refused and "Tillfället är fullt." in refused
