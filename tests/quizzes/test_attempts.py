@@ -210,3 +210,31 @@ def test_role_without_access_to_the_course_gets_404(client, auth, create_user, t
     auth.login_as(create_user(role=Role.EMPLOYEE))
     assert client.get(QUIZ_URL).status_code == 404
     assert client.post(QUIZ_URL).status_code == 404
+
+
+def test_feedback_shown_matches_the_verdict(client, auth, app, tmp_path, learner):
+    from app.courses.services import sync_courses
+    from app.quizzes.models import Option, Question, Quiz
+    from app.quizzes.services import field_name, start_attempt
+    from tests.quizzes.fixtures import answer_form, write_quiz_course
+
+    root = write_quiz_course(tmp_path / "c")
+    quiz_file = root / "prov/1-grund/quiz.yml"
+    quiz_file.write_text(
+        quiz_file.read_text(encoding="utf-8").replace(
+            "{text: Länk eller adress, correct: true}",
+            "{text: Länk eller adress, correct: true, feedback: Rätt. Länken behövs.}",
+        ),
+        encoding="utf-8",
+    )
+    sync_courses(root)
+    auth.login_as(learner)
+    attempt = start_attempt(learner, db.session.scalar(db.select(Quiz)))
+    data = answer_form(attempt)
+    multiple = db.session.scalar(db.select(Question).filter_by(key="multiple"))
+    options = db.session.scalars(db.select(Option.id).filter_by(question_id=multiple.id)).all()
+    data[field_name(multiple.id)] = [str(option) for option in options]  # the password too
+    client.post(f"/attempts/{attempt.id}", data=data)
+    html = client.get(f"/attempts/{attempt.id}/result").get_data(as_text=True)
+    assert "Lösenord delar du aldrig." in html, "the wrong choice's feedback"
+    assert "Rätt. Länken behövs." not in html, "no praise on a question marked wrong"
