@@ -31,7 +31,7 @@ from app.courses.models import (
     ModuleCompletion,
 )
 from app.extensions import db
-from app.progress.rules import session_counts
+from app.progress.rules import certified_at, session_counts
 from app.quizzes.models import AttemptState, Quiz, QuizAttempt
 from app.training.models import Attendance, AttendanceStatus, SessionKind, TrainingSession
 
@@ -256,19 +256,12 @@ def _recertified(course: Course, user_ids: list[int]) -> list[CourseCompletion]:
         .where(Certificate.user_id == CourseCompletion.user_id, Certificate.course_id == course.id)
         .scalar_subquery()
     )
-    valid = exists(
-        select(Certificate.id).where(
-            Certificate.user_id == CourseCompletion.user_id,
-            Certificate.course_id == course.id,
-            Certificate.revoked_at.is_(None),
-        )
-    )
     return list(
         db.session.scalars(
             select(CourseCompletion).where(
                 CourseCompletion.course_id == course.id,
                 CourseCompletion.user_id.in_(user_ids),
-                ~valid,
+                ~certified_at(CourseCompletion.user_id),
                 revoked.is_not(None),
                 follow_up_attended(CourseCompletion.user_id, after=revoked),
             )

@@ -133,3 +133,41 @@ def staff_trained(now: datetime):
         .where(ranked.c.rank == 1)
         .subquery("staff_trained")
     )
+
+
+def attended_join(training_session=TrainingSession) -> ColumnElement[bool]:
+    """Join condition: the session's attendance rows marked attended."""
+    return and_(
+        Attendance.session_id == training_session.id,
+        Attendance.status == AttendanceStatus.ATTENDED,
+    )
+
+
+def reach_by_agent(now: datetime):
+    """Per agent and municipality: sessions held, distinct attendees at them, and the last
+    start (a subquery: agent_id, municipality_id, held, attendees, last)."""
+    return (
+        select(
+            TrainingSession.agent_id.label("agent_id"),
+            TrainingSession.municipality_id.label("municipality_id"),
+            func.count(func.distinct(TrainingSession.id)).label("held"),
+            func.count(func.distinct(Attendance.user_id)).label("attendees"),
+            func.max(TrainingSession.starts_at).label("last"),
+        )
+        .outerjoin(Attendance, attended_join())
+        .where(session_held(now))
+        .group_by(TrainingSession.agent_id, TrainingSession.municipality_id)
+        .subquery("reach_by_agent")
+    )
+
+
+def trained_by_agent(now: datetime):
+    """Per trainer and the trained people's municipality: staff trained via their sessions
+    (a subquery: agent_id, municipality_id, trained)."""
+    trained = staff_trained(now)
+    return (
+        select(trained.c.agent_id, trained.c.municipality_id, func.count().label("trained"))
+        .where(trained.c.agent_id.is_not(None))
+        .group_by(trained.c.agent_id, trained.c.municipality_id)
+        .subquery("trained_by_agent")
+    )

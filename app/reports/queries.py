@@ -15,8 +15,15 @@ from app.auth.models import Role, User
 from app.core.time import utcnow
 from app.extensions import db
 from app.municipalities.models import Municipality
-from app.progress.rules import certified_agent, session_held, staff_trained
-from app.training.models import Attendance, AttendanceStatus, SessionKind, TrainingSession
+from app.progress.rules import (
+    attended_join,
+    certified_agent,
+    reach_by_agent,
+    session_held,
+    staff_trained,
+    trained_by_agent,
+)
+from app.training.models import Attendance, SessionKind, TrainingSession
 
 BEHIND_AFTER = timedelta(days=60)
 
@@ -121,7 +128,7 @@ def coverage_by_municipality(
             func.count(distinct(TrainingSession.id)).label("held"),
             func.count(distinct(Attendance.user_id)).label("attendees"),
         )
-        .outerjoin(Attendance, _attended_at(TrainingSession))
+        .outerjoin(Attendance, attended_join())
         .where(session_held(now))
         .group_by(TrainingSession.municipality_id)
         .subquery()
@@ -185,14 +192,6 @@ def totals(rows: list[Coverage]) -> Coverage:
     )  # fmt: skip
 
 
-def _attended_at(training_session):
-    """Join condition: attendance rows marked attended at the session."""
-    return and_(
-        Attendance.session_id == training_session.id,
-        Attendance.status == AttendanceStatus.ATTENDED,
-    )
-
-
 @dataclass
 class AgentReach:
     """One agent of a municipality (or someone who was one) and the staff they reached."""
@@ -219,41 +218,22 @@ def agents_of(municipality: Municipality, now: datetime | None = None) -> list[A
     trained add up to the municipality's staff trained via sessions (1 query).
     """
     now = now or utcnow()
-    held = (
-        select(
-            TrainingSession.agent_id.label("agent_id"),
-            func.count(distinct(TrainingSession.id)).label("held"),
-            func.count(distinct(Attendance.user_id)).label("attendees"),
-            func.max(TrainingSession.starts_at).label("last"),
-        )
-        .outerjoin(Attendance, _attended_at(TrainingSession))
-        .where(session_held(now), TrainingSession.municipality_id == municipality.id)
-        .group_by(TrainingSession.agent_id)
-        .subquery()
-    )
-    trained_rows = staff_trained(now)
-    trained = (
-        select(trained_rows.c.agent_id, func.count().label("trained"))
-        .where(
-            trained_rows.c.municipality_id == municipality.id,
-            trained_rows.c.agent_id.is_not(None),
-        )
-        .group_by(trained_rows.c.agent_id)
-        .subquery()
-    )
+    reach, trained = reach_by_agent(now), trained_by_agent(now)
     rows = db.session.execute(
         select(
             User.email, User.name, certified_agent(),
-            func.coalesce(held.c.held, 0), func.coalesce(held.c.attendees, 0),
-            func.coalesce(trained.c.trained, 0), held.c.last,
+            func.coalesce(reach.c.held, 0), func.coalesce(reach.c.attendees, 0),
+            func.coalesce(trained.c.trained, 0), reach.c.last,
         )
-        .outerjoin(held, held.c.agent_id == User.id)
-        .outerjoin(trained, trained.c.agent_id == User.id)
+        .outerjoin(reach, and_(reach.c.agent_id == User.id,
+                               reach.c.municipality_id == municipality.id))
+        .outerjoin(trained, and_(trained.c.agent_id == User.id,
+                                 trained.c.municipality_id == municipality.id))
         .where(
             or_(
                 and_(User.municipality_id == municipality.id, User.role == Role.AGENT,
                      User.active.is_(True)),
-                held.c.agent_id.is_not(None),
+                reach.c.agent_id.is_not(None),
                 trained.c.agent_id.is_not(None),
             )
         )
@@ -372,7 +352,7 @@ def sessions_of(municipality: Municipality, now: datetime | None = None) -> list
         )
         .outerjoin(agent, agent.id == TrainingSession.agent_id)
         .outerjoin(recorder, recorder.id == TrainingSession.created_by_id)
-        .outerjoin(Attendance, _attended_at(TrainingSession))
+        .outerjoin(Attendance, attended_join())
         .outerjoin(trained, trained.c.session_id == TrainingSession.id)
         .where(
             TrainingSession.municipality_id == municipality.id,

@@ -3,14 +3,14 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, distinct, func, or_
+from sqlalchemy import and_, func, or_
 from sqlalchemy.orm import contains_eager
 
 from app.auth.models import Role, User
 from app.core.text import contains_folded
 from app.core.time import utcnow
 from app.extensions import db
-from app.progress.rules import session_held, staff_trained
+from app.progress.rules import reach_by_agent, session_held, staff_trained, trained_by_agent
 from app.training import access
 from app.training.models import Attendance, AttendanceStatus, SessionKind, TrainingSession
 
@@ -155,27 +155,28 @@ class ReachTotals:
 
 
 def reach_totals(agent: User, now: datetime | None = None) -> ReachTotals:
-    """The agent's totals as the municipality's dashboard counts them (1 query)."""
+    """The agent's totals, from the same per-agent reach as the municipality's dashboard: held
+    sessions, people on their lists, distinct attendees, staff trained (1 query)."""
     now = now or utcnow()
-    trained_rows = staff_trained(now)
-    trained = (
-        db.select(func.count())
-        .select_from(trained_rows)
-        .where(trained_rows.c.agent_id == agent.id)
+    reach, trained = reach_by_agent(now), trained_by_agent(now)
+    registered = (
+        db.select(func.count(Attendance.id))
+        .join(TrainingSession, TrainingSession.id == Attendance.session_id)
+        .where(TrainingSession.agent_id == agent.id, session_held(now))
         .scalar_subquery()
     )
+    mine = reach.c.agent_id == agent.id
+
+    def total(column, where):
+        return db.select(func.coalesce(func.sum(column), 0)).where(where).scalar_subquery()
+
     row = db.session.execute(
         db.select(
-            func.count(distinct(TrainingSession.id)),
-            func.count(Attendance.id),
-            func.count(distinct(Attendance.user_id)).filter(
-                Attendance.status == AttendanceStatus.ATTENDED
-            ),
-            trained,
+            total(reach.c.held, mine),
+            registered,
+            total(reach.c.attendees, mine),
+            total(trained.c.trained, trained.c.agent_id == agent.id),
         )
-        .select_from(TrainingSession)
-        .outerjoin(Attendance, Attendance.session_id == TrainingSession.id)
-        .where(TrainingSession.agent_id == agent.id, session_held(now))
     ).one()
     return ReachTotals(*row)
 

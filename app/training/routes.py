@@ -91,6 +91,17 @@ def _details(form: SessionForm) -> services.SessionDetails:
     )
 
 
+def _form_page(form: SessionForm, training_session):
+    """The session form, 422 when it holds errors."""
+    return render_template(
+        "training/form.html",
+        form=form,
+        training_session=training_session,
+        window=timing.window().days,
+        plans_follow_ups=access.plans_follow_ups(current_user),
+    ), 422 if form.errors else 200
+
+
 def _attach(form: SessionForm, error: services.TrainingError) -> None:
     """Show a service's refusal at the form field it concerns (or the start time)."""
     getattr(form, error.field or "starts_at").errors.append(str(error))
@@ -118,14 +129,7 @@ def create():
             else:
                 flash(_("Tillfället är skapat. Bjud in dina kollegor!"), "info")
             return redirect(url_for(".detail", session_id=training_session.id))
-    status = 422 if form.errors else 200
-    return render_template(
-        "training/form.html",
-        form=form,
-        training_session=None,
-        window=timing.window().days,
-        plans_follow_ups=access.plans_follow_ups(current_user),
-    ), status
+    return _form_page(form, None)
 
 
 @bp.route(f"/sessions/{ID}/edit", methods=["GET", "POST"])
@@ -145,14 +149,7 @@ def edit(session_id: int):
         else:
             flash(_("Ändringarna är sparade."), "info")
             return redirect(url_for(".detail", session_id=training_session.id))
-    status = 422 if form.errors else 200
-    return render_template(
-        "training/form.html",
-        form=form,
-        training_session=training_session,
-        window=timing.window().days,
-        plans_follow_ups=access.plans_follow_ups(current_user),
-    ), status
+    return _form_page(form, training_session)
 
 
 def _form_data(training_session):

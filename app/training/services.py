@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
-from app.auth.models import Role, User
+from app.auth.models import User
 from app.core.time import utcnow
 from app.extensions import db
 from app.mail.services import Attachment, queue_mail
@@ -70,7 +70,7 @@ def create_session(
     now = now or utcnow()
     if not access.may_run_sessions(creator):
         raise TrainingError(_l("Bara certifierade mötesagenter kan skapa utbildningstillfällen."))
-    if creator.role == Role.ADMIN:
+    if access.plans_follow_ups(creator):
         kind, agent_id, municipality_id = SessionKind.AGENT_FOLLOW_UP, None, None
     else:
         kind, agent_id, municipality_id = SessionKind.END_USER, creator.id, creator.municipality_id
@@ -206,17 +206,22 @@ def register(
     return _take_seat(user, training_session, added_by)
 
 
-def confirm_registration(
-    user: User, training_session: TrainingSession, url: str, host: str, added_by: User | None
-) -> None:
-    """E-mail the person that they are on the list, with the session as a calendar file."""
-    ics = Attachment(
+def _calendar_file(training_session: TrainingSession, url: str, host: str) -> Attachment:
+    """The session as an .ics attachment."""
+    return Attachment(
         f"utbildningstillfalle-{training_session.id}.ics",
         "text/calendar",
         session_ics(training_session, url, host),
     )
+
+
+def confirm_registration(
+    user: User, training_session: TrainingSession, url: str, host: str, added_by: User | None
+) -> None:
+    """E-mail the person that they are on the list, with the session as a calendar file."""
     queue_mail(
-        "registration", user.email, user.locale, attachments=(ics,), user=user,
+        "registration", user.email, user.locale,
+        attachments=(_calendar_file(training_session, url, host),), user=user,
         training_session=training_session, url=url, added_by=added_by,
     )  # fmt: skip
     db.session.commit()
@@ -438,13 +443,9 @@ def send_reminders(base_url: str, host: str, now: datetime | None = None) -> int
     ).all()
     for attendance, user, training_session in rows:
         url = f"{base_url.rstrip('/')}/sessions/{training_session.id}"
-        ics = Attachment(
-            f"utbildningstillfalle-{training_session.id}.ics",
-            "text/calendar",
-            session_ics(training_session, url, host),
-        )
         queue_mail(
-            "reminder", user.email, user.locale, attachments=(ics,), user=user,
+            "reminder", user.email, user.locale,
+            attachments=(_calendar_file(training_session, url, host),), user=user,
             training_session=training_session, url=url,
         )  # fmt: skip
         attendance.reminded_at = now
