@@ -54,13 +54,15 @@ def _slip(canvas: Canvas, name: str, email: str, link: str, top: float, slip: fl
     canvas.setFont(FONT, 10.5)
     lines = [
         f"Du loggar in med: {email}",
-        "Skanna QR-koden eller skriv in adressen nedan och välj ett lösenord",
-        "(minst 12 tecken). Länken är personlig, fungerar en gång och gäller i 14 dagar.",
+        "Skanna QR-koden eller skriv in adressen nedan",
+        "och välj ett lösenord (minst 12 tecken).",
+        "Länken är personlig, fungerar en gång",
+        "och gäller i 14 dagar.",
     ]
     for number, line in enumerate(lines):
-        canvas.drawString(left, top - (36 + 6 * number) * mm, line)
+        canvas.drawString(left, top - (36 + 5 * number) * mm, line)
     canvas.setFont(FONT, 7.5)
     canvas.setFillColor(MUTED)
     for number, start in enumerate(range(0, len(link), 95)):
-        canvas.drawString(left, top - (58 + 4 * number) * mm, link[start : start + 95])
+        canvas.drawString(left, top - (63 + 4 * number) * mm, link[start : start + 95])
     draw_qr(canvas, link, width - 58 * mm, top - 62 * mm, 44 * mm)
