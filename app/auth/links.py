@@ -9,10 +9,11 @@ import hashlib
 from datetime import timedelta
 from enum import StrEnum
 
-from flask import current_app, url_for
+from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from app.auth.models import User
+from app.core.urls import external_url
 from app.extensions import db
 
 
@@ -51,11 +52,7 @@ def link_token(user: User, purpose: LinkPurpose) -> str:
 
 def link_url(user: User, purpose: LinkPurpose) -> str:
     """The whole address of the person's link (PUBLIC_BASE_URL when set)."""
-    path = url_for(ENDPOINT[purpose], token=link_token(user, purpose))
-    base = current_app.config.get("PUBLIC_BASE_URL")
-    if base:
-        return base.rstrip("/") + path
-    return url_for(ENDPOINT[purpose], token=link_token(user, purpose), _external=True)
+    return external_url(ENDPOINT[purpose], token=link_token(user, purpose))
 
 
 def user_for_link(token: str, purpose: LinkPurpose) -> User:

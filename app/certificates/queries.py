@@ -4,7 +4,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from flask import current_app, has_request_context, url_for
 from sqlalchemy import Select, func
 from sqlalchemy.orm import aliased, joinedload
 
@@ -13,6 +12,7 @@ from app.certificates.access import Scope, may_see
 from app.certificates.models import Certificate
 from app.certificates.pdf import CertificatePage
 from app.core.time import STOCKHOLM
+from app.core.urls import external_url
 from app.courses.models import Course
 from app.extensions import db
 from app.municipalities.models import Municipality
@@ -23,12 +23,7 @@ PAGE_SIZE = 100
 
 def verify_url(code: str) -> str:
     """The public verification address printed on the certificate."""
-    base = current_app.config.get("PUBLIC_BASE_URL")
-    if base:
-        return base.rstrip("/") + f"/verify/{code}"
-    if has_request_context():
-        return url_for("certificates.verify", code=code, _external=True)
-    return f"http://127.0.0.1:5000/verify/{code}"
+    return external_url("certificates.verify", code=code)
 
 
 def certificates_of(user: User) -> list[Certificate]:
@@ -38,6 +33,17 @@ def certificates_of(user: User) -> list[Certificate]:
             db.select(Certificate)
             .where(Certificate.user_id == user.id)
             .order_by(Certificate.issued_at.desc())
+        )
+    )
+
+
+def valid_certificate(user: User, course: Course) -> Certificate | None:
+    """The user's unrevoked certificate for the course, if any (1 query)."""
+    return db.session.scalar(
+        db.select(Certificate).where(
+            Certificate.user_id == user.id,
+            Certificate.course_id == course.id,
+            Certificate.revoked_at.is_(None),
         )
     )
 

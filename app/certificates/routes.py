@@ -24,6 +24,7 @@ from app.core.access import requires
 from app.core.exports import csv_bytes
 from app.core.responses import attachment
 from app.extensions import limiter
+from app.progress.guidance import learning_step
 
 bp = Blueprint("certificates", __name__)
 # Certificate codes are shown grouped ("K7QM-X2RT-PA9D") wherever a template prints one.
@@ -44,7 +45,9 @@ def _visible_or_404(certificate_id: int):
 def mine():
     """The user's own certificates with download and verification links."""
     return render_template(
-        "certificates/mine.html", certificates=queries.certificates_of(current_user)
+        "certificates/mine.html",
+        certificates=queries.certificates_of(current_user),
+        step=learning_step(current_user),
     )
 
 

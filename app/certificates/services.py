@@ -4,7 +4,6 @@ import logging
 from collections.abc import Iterable
 from typing import BinaryIO
 
-from flask import current_app, has_request_context, url_for
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
@@ -16,6 +15,7 @@ from app.certificates.codes import new_code
 from app.certificates.models import Certificate
 from app.certificates.pdf import write_pages
 from app.core.time import utcnow
+from app.core.urls import external_url
 from app.courses.models import Audience, Course, CourseCompletion
 from app.extensions import db
 from app.mail.services import queue_mail
@@ -161,12 +161,7 @@ def notify_issued(certificates: list[Certificate]) -> None:
 
 
 def _mine_url() -> str:
-    base = current_app.config.get("PUBLIC_BASE_URL")
-    if base:
-        return base.rstrip("/") + "/certificates/mine"
-    if has_request_context():
-        return url_for("certificates.mine", _external=True)
-    return "http://127.0.0.1:5000/certificates/mine"
+    return external_url("certificates.mine")
 
 
 @completion_withdrawn.connect

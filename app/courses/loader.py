@@ -8,6 +8,7 @@ from pathlib import Path
 from app.core.markdown import render_markdown
 from app.core.yamlfile import Checker, ContentError, LineDict, load_yaml
 from app.courses.models import Audience
+from app.quizzes.models import RevealAnswers
 from app.quizzes.types import COMMON_KEYS, QUESTION_TYPES, QuestionSpec
 
 AUDIENCES = tuple(Audience)
@@ -16,7 +17,11 @@ COURSE_KEYS = (
     {"description", "version", "modules", "completion", "certificate"},
 )
 MODULE_KEYS = {"title"}, {"description", "lessons"}
-QUIZ_KEYS = {"title", "pass_mark", "questions"}, {"description", "max_attempts", "shuffle", "draw"}
+QUIZ_KEYS = (
+    {"title", "pass_mark", "questions"},
+    {"description", "max_attempts", "shuffle", "draw", "reveal_answers"},
+)
+REVEAL_ANSWERS = tuple(RevealAnswers)
 FRONT_MATTER_KEYS = {"title"}, {"description"}
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 NUMBER_PREFIX = re.compile(r"^\d+-")
@@ -49,6 +54,7 @@ class QuizSpec:
     max_attempts: int | None
     shuffle: bool
     draw: int | None
+    reveal_answers: str
     questions: list[QuestionSpec]
 
 
@@ -277,6 +283,13 @@ def _read_quiz(path: Path, errors: list[ContentError]) -> QuizSpec | None:
         check.error(
             data.line_of("draw"), f"'draw' is {draw} but the quiz has only {len(raw)} questions"
         )
+    reveal = data.get("reveal_answers", RevealAnswers.AFTER_PASS)
+    if reveal not in REVEAL_ANSWERS:
+        check.error(
+            data.line_of("reveal_answers"),
+            f"'reveal_answers' must be one of {', '.join(REVEAL_ANSWERS)}, not '{reveal}'",
+        )
+        reveal = RevealAnswers.AFTER_PASS
     return QuizSpec(
         title=check.text(data, "title", default="") or "",
         description=check.text(data, "description", default="") or "",
@@ -284,6 +297,7 @@ def _read_quiz(path: Path, errors: list[ContentError]) -> QuizSpec | None:
         max_attempts=check.integer(data, "max_attempts", 1),
         shuffle=check.boolean(data, "shuffle"),
         draw=draw,
+        reveal_answers=reveal,
         questions=questions,
     )
 

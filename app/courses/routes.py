@@ -9,6 +9,7 @@ from app.courses import queries
 from app.courses.loader import IMAGE_TYPES
 from app.courses.services import record_lesson_view
 from app.progress.completion import module_progress
+from app.progress.guidance import next_step
 
 bp = Blueprint("courses", __name__, url_prefix="/courses")
 
@@ -41,7 +42,7 @@ def course(slug: str):
         progress=progress,
         summary=summary,
         completion=completion,
-        next_step=queries.next_step(outline, progress),
+        step=next_step(current_user, course=course),
     )
 
 

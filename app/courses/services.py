@@ -132,6 +132,7 @@ class _Sync:
         quiz = self.upsert(existing, Quiz, {"module_id": module.id}, {
             "title": spec.title, "description": spec.description, "pass_mark": spec.pass_mark,
             "max_attempts": spec.max_attempts, "shuffle": spec.shuffle, "draw": spec.draw,
+            "reveal_answers": spec.reveal_answers,
         })  # fmt: skip
         existing_questions = questions.get(quiz.id, {})
         for question_spec in spec.questions:

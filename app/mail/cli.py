@@ -23,10 +23,9 @@ def reminders_command():
     """Queue the day-before reminders for sessions starting in 12–36 hours (run hourly)."""
     from urllib.parse import urlsplit
 
-    from flask import current_app
-
+    from app.core.urls import public_base
     from app.training.services import send_reminders
 
-    base = current_app.config.get("PUBLIC_BASE_URL") or "http://127.0.0.1:5000"
+    base = public_base()
     count = send_reminders(base, urlsplit(base).hostname or "localhost")
     click.echo(f"Queued {count} reminder(s); `flask mail flush` sends them.")

@@ -38,21 +38,20 @@ class Attachment:
     data: bytes
 
 
-def queue_mail(
+def render_mail(
     kind: str,
     recipient: str,
     locale: str,
     attachments: tuple[Attachment, ...] = (),
     **context,
 ) -> OutboxMessage:
-    """Render the message in the recipient's language and put it in the outbox (the caller
-    commits); it is sent after the response."""
+    """The message rendered in the recipient's language, not yet queued."""
     with force_locale(locale if locale in current_app.config["LANGUAGES"] else "sv"):
         text = render_template(f"mail/{kind}.txt", **context)
         html = render_template(f"mail/{kind}.html", **context)
     subject, _, body = text.partition("\n")
     subject = CONTROL.sub(" ", subject)  # a title with a line break must not break the header
-    message = OutboxMessage(
+    return OutboxMessage(
         kind=kind,
         recipient=recipient,
         subject=subject.strip(),
@@ -64,9 +63,40 @@ def queue_mail(
             for a in attachments
         ],
     )  # fmt: skip
+
+
+def queue_mail(
+    kind: str,
+    recipient: str,
+    locale: str,
+    attachments: tuple[Attachment, ...] = (),
+    **context,
+) -> OutboxMessage:
+    """Render the message in the recipient's language and put it in the outbox (the caller
+    commits); it is sent after the response."""
+    message = render_mail(kind, recipient, locale, attachments, **context)
     db.session.add(message)
     g.mail_queued = True
     return message
+
+
+def queue_mails(messages: list[OutboxMessage]) -> None:
+    """Put rendered messages (`render_mail`) in the outbox in one INSERT, however many (the
+    caller commits): flushed one by one they would cost a statement each."""
+    if not messages:
+        return
+    now = utcnow()
+    db.session.execute(
+        db.insert(OutboxMessage),
+        [
+            {"kind": m.kind, "recipient": m.recipient, "subject": m.subject,
+             "body_text": m.body_text, "body_html": m.body_html,
+             "attachments": m.attachments, "state": MailState.PENDING, "attempts": 0,
+             "next_attempt_at": now, "last_error": "", "created_at": now}
+            for m in messages
+        ],
+    )  # fmt: skip
+    g.mail_queued = True
 
 
 def mail_configured() -> bool:

@@ -20,10 +20,20 @@ from app.core.time import utcnow
 from app.extensions import UTCDateTime, db
 
 
+class RevealAnswers(StrEnum):
+    """When a result shows the right answers (quiz.yml `reveal_answers`)."""
+
+    AFTER_PASS = "after_pass"  # noqa: S105 - not a password: once passed, or no attempts left
+    ALWAYS = "always"  # on every result
+
+
 class Quiz(db.Model):
     """The quiz of one module."""
 
     __tablename__ = "quiz"
+    __table_args__ = (
+        CheckConstraint("reveal_answers IN ('after_pass', 'always')", name="reveal_answers_known"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     module_id: Mapped[int] = mapped_column(ForeignKey("module.id"), unique=True)
@@ -33,9 +43,17 @@ class Quiz(db.Model):
     max_attempts: Mapped[int | None]
     shuffle: Mapped[bool] = mapped_column(default=False)
     draw: Mapped[int | None]
+    reveal_answers: Mapped[str] = mapped_column(
+        String(20), default=RevealAnswers.AFTER_PASS, server_default=RevealAnswers.AFTER_PASS
+    )
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     questions: Mapped[list["Question"]] = relationship(order_by="Question.position")
+
+    @property
+    def reveals_at_once(self) -> bool:
+        """True when every result shows the right answers, passed or not."""
+        return self.reveal_answers == RevealAnswers.ALWAYS
 
 
 class Question(db.Model):

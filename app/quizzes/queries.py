@@ -6,8 +6,12 @@ from typing import Any
 from sqlalchemy import func
 
 from app.auth.models import User
+from app.certificates.models import Certificate
+from app.certificates.queries import valid_certificate
 from app.courses.models import Course, Module
+from app.courses.queries import completion_of
 from app.extensions import db
+from app.progress.completion import module_progress
 from app.quizzes.models import AttemptState, Option, Question, Quiz, QuizAttempt
 
 
@@ -27,6 +31,14 @@ class QuizStatus:
         if self.quiz.max_attempts is None:
             return None
         return max(0, self.quiz.max_attempts - self.attempts_used)
+
+    @property
+    def reveals_answers(self) -> bool:
+        """Whether results show the right answers: always, once passed, or with no try left."""
+        if self.quiz.reveals_at_once or self.passed:
+            return True
+        # An attempt still open counts as used, but its answers must not be given away.
+        return self.attempts_left == 0 and self.open_attempt is None
 
 
 def quiz_status(user: User, quiz: Quiz) -> QuizStatus:
@@ -191,3 +203,23 @@ def attempts_of(user: User) -> list[AttemptRow]:
         .order_by(QuizAttempt.started_at.desc(), QuizAttempt.id.desc())
     ).all()
     return [AttemptRow(*row) for row in rows]
+
+
+@dataclass
+class PassedSummary:
+    """What passing a quiz has completed: its module, maybe the course, and the certificate."""
+
+    module_complete: bool
+    course_completed: bool
+    certificate: Certificate | None = None
+
+
+def passed_summary(user: User, course: Course, module: Module) -> PassedSummary:
+    """Whether the module and course are now complete, and the valid certificate (≤ 4 queries)."""
+    progress = module_progress(user, course).get(module.id)
+    completed = completion_of(user, course) is not None
+    return PassedSummary(
+        module_complete=progress is not None and progress.complete,
+        course_completed=completed,
+        certificate=valid_certificate(user, course) if completed and course.certificate else None,
+    )

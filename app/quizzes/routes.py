@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 
 from app.core.errors import render_error
 from app.courses import queries as course_queries
+from app.progress.guidance import next_step
 from app.quizzes import queries, services
 from app.quizzes.types import QUESTION_TYPES, InvalidAnswer
 
@@ -120,7 +121,7 @@ def answer(attempt_id: int):
 @bp.get("/attempts/<int(max=2147483647):attempt_id>/result")
 @login_required
 def result(attempt_id: int):
-    """Score, passed or not, and per question the right answer with its explanation."""
+    """Score, what a pass completed or how to try again, and each question's verdict."""
     attempt, course, module, quiz = _own_attempt_or_404(attempt_id)
     if attempt.is_open:
         return redirect(url_for(".attempt", attempt_id=attempt.id))
@@ -132,6 +133,8 @@ def result(attempt_id: int):
         quiz=quiz,
         items=queries.attempt_questions(attempt),
         status=queries.quiz_status(current_user, quiz),
+        summary=queries.passed_summary(current_user, course, module) if attempt.passed else None,
+        step=next_step(current_user, course=course) if attempt.passed else None,
         question_types=QUESTION_TYPES,
     )
 

@@ -8,8 +8,10 @@ from wtforms import (
     DateTimeLocalField,
     IntegerField,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
+    ValidationError,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
@@ -102,3 +104,32 @@ class ReopenForm(FlaskForm):
         _l("Varför öppnas tillfället igen?"),
         validators=[DataRequired(_l("Skriv varför tillfället öppnas igen.")), Length(max=500)],
     )
+
+
+MAX_PASTED_LINES = 100
+MAX_ID = 2**31 - 1
+
+
+class AddPeopleForm(FlaskForm):
+    """Colleagues to put on a session's list: ticked in a search result, or pasted a line each."""
+
+    user_id = SelectMultipleField(coerce=int, validate_choice=False)
+    lines = TextAreaField(
+        _l("Klistra in namn eller e-postadresser, en per rad"),
+        validators=[Optional(), Length(max=MAX_PASTED_LINES * 300)],
+        render_kw={"rows": 8},
+    )
+
+    def validate_lines(self, field) -> None:
+        """At most MAX_PASTED_LINES lines at a time."""
+        if len(self.pasted()) > MAX_PASTED_LINES:
+            raise ValidationError(_l("Klistra in högst %(n)d rader åt gången.", n=MAX_PASTED_LINES))
+
+    def ids(self) -> list[int]:
+        """The ticked people's ids, each once."""
+        return list(dict.fromkeys(i for i in self.user_id.data or [] if 0 < i <= MAX_ID))
+
+    def pasted(self) -> list[str]:
+        """The pasted lines that hold something, trimmed, each once."""
+        lines = (line.strip() for line in (self.lines.data or "").splitlines())
+        return list(dict.fromkeys(line for line in lines if line))

@@ -1,13 +1,16 @@
 """Reads of the training domain; each a fixed number of queries."""
 
+import re
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 
-from sqlalchemy import and_, func, or_
+from sqlalchemy import String, and_, func, literal, or_
 from sqlalchemy.orm import contains_eager
 
 from app.auth.models import Role, User
-from app.core.text import contains_folded
+from app.core.text import contains_folded, folded
 from app.core.time import utcnow
 from app.extensions import db
 from app.progress.rules import reach_by_agent, session_held, staff_trained, trained_by_agent
@@ -75,23 +78,114 @@ def participants(training_session: TrainingSession) -> list[Attendance]:
     )
 
 
-def roster_search(training_session: TrainingSession, text: str, limit: int = 20) -> list[User]:
-    """Active people who may join this session and match a name or email (1 query)."""
+def _who_could_join(query, training_session: TrainingSession):
+    """The query narrowed to the session's audience: its municipality's people, or agents for a
+    follow-up meeting (a prefilter in SQL; `access.may_be_added` decides)."""
+    if training_session.kind == SessionKind.END_USER:
+        return query.where(User.municipality_id == training_session.municipality_id)
+    return query.where(User.role == Role.AGENT)
+
+
+SEARCH_LIMIT = 50
+
+
+def roster_search(
+    training_session: TrainingSession, text: str, limit: int = SEARCH_LIMIT
+) -> list[User]:
+    """Active people who may join this session and match a name, email or unit, not yet on
+    the list (1 query)."""
     text = text.strip()
     if len(text) < 2:
         return []
     query = db.select(User).where(
         User.active.is_(True),
-        contains_folded(text, User.name, User.email),  # "ängström" finds "Ängström"
+        contains_folded(text, User.name, User.email, User.unit),  # "ängström" finds "Ängström"
         User.id.not_in(
             db.select(Attendance.user_id).where(Attendance.session_id == training_session.id)
         ),
     )
-    if training_session.kind == SessionKind.END_USER:
-        query = query.where(User.municipality_id == training_session.municipality_id)
-    else:
-        query = query.where(User.role == Role.AGENT)
-    return list(db.session.scalars(query.order_by(User.name).limit(limit)))
+    query = _who_could_join(query, training_session)
+    return list(db.session.scalars(query.order_by(User.name, User.email).limit(limit)))
+
+
+class Problem(StrEnum):
+    """Why a ticked or pasted person cannot be added."""
+
+    NOT_FOUND = "not_found"  # also everyone outside the session's audience: never revealed
+    AMBIGUOUS = "ambiguous"
+    NOT_ALLOWED = "not_allowed"  # found, but `access.may_be_added` says no
+
+
+@dataclass
+class Match:
+    """A ticked id or a pasted line, and the one person it names, or the problem."""
+
+    text: str
+    person: User | None = None
+    problem: str = ""
+
+
+ANGLE_EMAIL = re.compile(r"<\s*([^<>\s]+@[^<>\s]+)\s*>")  # "Karin Lund <karin@falun.se>"
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _email_in(line: str) -> str | None:
+    """The line's email address (alone, or in angle brackets as mail programs copy it)."""
+    found = ANGLE_EMAIL.search(line)
+    if found:
+        return found.group(1).lower()
+    return line.strip().lower() if "@" in line else None
+
+
+def match_people(
+    training_session: TrainingSession, ids: list[int], lines: list[str]
+) -> list[Match]:
+    """Whom the ticked ids and the pasted lines name, among the session's audience (1 query).
+
+    A line with an email address matches that address exactly, ignoring case; otherwise the
+    whole name, case-folded. A name shared by several people who could be added is ambiguous.
+    People outside the audience are not found, so other municipalities cannot be probed.
+    """
+    emails = {line: _email_in(line) for line in lines}
+    names = sorted({" ".join(line.split()) for line, email in emails.items() if email is None})
+    wanted = [User.id.in_(ids)] if ids else []
+    if any(emails.values()):
+        wanted.append(User.email.in_(sorted({e for e in emails.values() if e})))
+    if names:
+        wanted.append(folded(User.name).in_([folded(literal(n, String())) for n in names]))
+    if not wanted:
+        return []
+    query = _who_could_join(db.select(User).where(or_(*wanted)), training_session)
+    candidates = list(db.session.scalars(query))
+    by_id = {person.id: person for person in candidates}
+    by_email = {person.email.lower(): person for person in candidates}
+    by_name = defaultdict(list)
+    for person in candidates:
+        by_name[_fold(person.name)].append(person)
+    matches = []
+    for user_id in ids:
+        person = by_id.get(user_id)
+        ticked = [person] if person else []
+        matches.append(_judge(training_session, person.name if person else "", ticked))
+    for line, email in emails.items():
+        if email is None:
+            named = by_name.get(_fold(line), [])
+        else:
+            named = [by_email[email]] if email in by_email else []
+        matches.append(_judge(training_session, line, named))
+    return matches
+
+
+def _judge(training_session: TrainingSession, text: str, people: list[User]) -> Match:
+    addable = [person for person in people if access.may_be_added(person, training_session)]
+    if len(addable) == 1:
+        return Match(text, addable[0])
+    if addable:
+        return Match(text, problem=Problem.AMBIGUOUS)
+    return Match(text, problem=Problem.NOT_ALLOWED if people else Problem.NOT_FOUND)
 
 
 @dataclass

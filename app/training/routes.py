@@ -1,5 +1,6 @@
 """Training sessions: list, create, edit, cancel, register, attendance, check-in, kit, reach."""
 
+from dataclasses import dataclass
 from types import SimpleNamespace
 from urllib.parse import urlsplit
 
@@ -8,6 +9,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    get_flashed_messages,
     redirect,
     render_template,
     request,
@@ -17,15 +19,20 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
-from app.auth.models import User
 from app.core.access import requires
 from app.core.qr import qr_svg_path
 from app.core.responses import attachment
 from app.core.time import STOCKHOLM, utcnow
-from app.extensions import db
+from app.progress.guidance import step_at_session
 from app.training import access, queries, services, timing
 from app.training.calendar import session_ics
-from app.training.forms import CheckInForm, ReopenForm, SessionForm
+from app.training.forms import (
+    MAX_PASTED_LINES,
+    AddPeopleForm,
+    CheckInForm,
+    ReopenForm,
+    SessionForm,
+)
 from app.training.kit import kit_documents
 from app.training.models import AttendanceStatus
 from app.training.pdf import attendance_sheet_pdf, kit_document_pdf
@@ -65,6 +72,30 @@ def _check_in_url(training_session) -> str:
     return url_for("training.check_in", code=training_session.check_in_code, _external=True)
 
 
+ATTENDANCE, ADD_PEOPLE = "attendance", "add-people"  # sections of the session page
+REPORT = f"{ADD_PEOPLE}-report"  # the flash category of the last bulk add's report
+
+
+def _back(training_session, section: str, message: str | None = None, error: bool = False):
+    """Back to the section of the session page the action came from, with its message shown
+    there (flash category `<section>` or `<section>-error`) and the focus on its heading."""
+    if message:
+        flash(message, f"{section}-error" if error else section)
+    return redirect(url_for(".detail", session_id=training_session.id, _anchor=section))
+
+
+def web_link(place: str) -> str | None:
+    """The place when it is a web address to link to (http or https only), else None."""
+    place = place.strip()
+    if not place or any(char.isspace() for char in place):
+        return None
+    try:
+        parts = urlsplit(place)
+    except ValueError:
+        return None
+    return place if parts.scheme in ("http", "https") and parts.hostname else None
+
+
 @bp.get("/sessions/")
 @login_required
 def index():
@@ -98,6 +129,7 @@ def _form_page(form: SessionForm, training_session):
         form=form,
         training_session=training_session,
         window=timing.window().days,
+        earliest=timing.earliest_end(utcnow()),
         plans_follow_ups=access.plans_follow_ups(current_user),
     ), 422 if form.errors else 200
 
@@ -212,9 +244,11 @@ def detail(session_id: int):
         None if sees_list else queries.my_attendance(current_user, training_session)
     )  # the trainer is never on their own list
     search = request.args.get("q", "") if manages and not closed else ""
+    report = _last_report(people) if manages else None
     return render_template(
         "training/detail.html",
         training_session=training_session,
+        place_link=web_link(training_session.place),
         manages=manages,
         sees_list=sees_list,
         closed=closed,
@@ -224,9 +258,16 @@ def detail(session_id: int):
         reopen_form=ReopenForm(),
         people=people,
         mine=mine,
+        step=step_at_session(current_user, training_session, now) if mine else None,
         agent=training_session.agent,
         search=search,
         found=queries.roster_search(training_session, search) if search else [],
+        search_limit=queries.SEARCH_LIMIT,
+        max_lines=MAX_PASTED_LINES,
+        report=report,
+        add_form=AddPeopleForm(
+            data={"lines": "\n".join(report.to_fix)} if report and report.pasted else None
+        ),
         qr=(
             qr_svg_path(_check_in_url(training_session))
             if manages and training_session.check_in_code and not closed
@@ -257,9 +298,14 @@ def register(session_id: int):
 
 def _confirm(person, training_session, added_by) -> None:
     """The registration confirmation by e-mail, with the .ics."""
-    url = url_for(".detail", session_id=training_session.id, _external=True)
-    host = urlsplit(request.host_url).hostname or "localhost"
+    url, host = _mail_links(training_session)
     services.confirm_registration(person, training_session, url, host, added_by)
+
+
+def _mail_links(training_session) -> tuple[str, str]:
+    """The session page's address and this host, for the calendar file of a confirmation."""
+    url = url_for(".detail", session_id=training_session.id, _external=True)
+    return url, urlsplit(request.host_url).hostname or "localhost"
 
 
 @bp.post(f"/sessions/{ID}/unregister")
@@ -276,39 +322,92 @@ def unregister(session_id: int):
     return redirect(url_for(".detail", session_id=training_session.id))
 
 
-def _person_for(training_session, user_id: str | None) -> User:
-    """A person the agent may add (see `access.may_be_added`).
-
-    :raise 404: anyone else, so other municipalities' people cannot be probed.
-    """
-    person = (
-        db.session.get(User, int(user_id))
-        if user_id and user_id.isdecimal() and len(user_id) < 10
-        else None
-    )
-    if person is None or not access.may_be_added(person, training_session):
-        abort(404)
-    return person
-
-
 @bp.post(f"/sessions/{ID}/participants")
 @login_required
-def add_participant(session_id: int):
-    """The agent adds a colleague from the roster (or a walk-in, once the session has started)."""
+def add_participants(session_id: int):
+    """The agent adds colleagues at once, ticked in the search result or pasted a line each:
+    registered before the start, walk-ins marked attended once it has started."""
     training_session = _managed_or_404(session_id)
-    person = _person_for(training_session, request.form.get("user_id"))
+    form = AddPeopleForm()
+    nobody = _("Markera eller klistra in minst en person.")
+    if not form.validate_on_submit():
+        return _back(training_session, ADD_PEOPLE, (form.lines.errors or [nobody])[0], error=True)
+    pasted = form.pasted()
+    matches = queries.match_people(training_session, form.ids(), pasted)
+    if not matches:
+        return _back(training_session, ADD_PEOPLE, nobody, error=True)
+    people = [match.person for match in matches if match.person]
+    ids = list(dict.fromkeys(person.id for person in people))  # read now: adding expires them
     try:
-        if training_session.starts_at <= utcnow():
-            services.add_walk_in(current_user, training_session, person)
-            flash(_("%(name)s är tillagd och markerad som närvarande.", name=person.name), "info")
-        else:
-            services.register(person, training_session, added_by=current_user)
-            _confirm(person, training_session, added_by=current_user)
-            flash(_("%(name)s är anmäld och får en bekräftelse med e-post.", name=person.name),
-                  "info")  # fmt: skip
+        outcomes = services.add_people(
+            current_user, training_session, people, *_mail_links(training_session)
+        )
     except services.TrainingError as error:
-        flash(str(error), "error")
-    return redirect(url_for(".detail", session_id=training_session.id))
+        return _back(training_session, ADD_PEOPLE, str(error), error=True)
+    problems = [match for match in matches if not match.person]
+    flash(_report_data(ids, problems, outcomes, pasted=bool(pasted)), REPORT)
+    return _back(training_session, ADD_PEOPLE)
+
+
+MAX_REPORTED_PROBLEMS, MAX_REPORTED_TEXT = 25, 80  # the report travels in the session cookie
+
+
+def _report_data(ids: list[int], problems: list, outcomes: dict[int, str], pasted: bool) -> dict:
+    """The bulk add's report, small enough for the session cookie: people by id (their names
+    are on the list), problem lines as typed, shortened and at most MAX_REPORTED_PROBLEMS."""
+    shown = problems[:MAX_REPORTED_PROBLEMS]
+    return {
+        "pasted": pasted,
+        "lines": [[outcomes[user_id], user_id, ""] for user_id in ids]
+        + [[match.problem, None, match.text[:MAX_REPORTED_TEXT]] for match in shown],
+        "more": len(problems) - len(shown),
+    }
+
+
+@dataclass
+class AddReport:
+    """The last bulk add, shown on the session page: (outcome, name or line) for each line."""
+
+    pasted: bool
+    lines: list[tuple[str, str]]
+    more: int = 0
+
+    DONE = (services.Added.REGISTERED, services.Added.ATTENDED, services.Added.MARKED,
+            services.Added.ALREADY)  # fmt: skip
+
+    @property
+    def done(self) -> list[tuple[str, str]]:
+        """The people now on the list."""
+        return [line for line in self.lines if line[0] in self.DONE]
+
+    @property
+    def problems(self) -> list[tuple[str, str]]:
+        """The lines nobody was added for."""
+        return [line for line in self.lines if line[0] not in self.DONE]
+
+    @property
+    def to_fix(self) -> list[str]:
+        """The pasted lines to correct and send again."""
+        return [text for outcome, text in self.problems if outcome != queries.Problem.NOT_ALLOWED]
+
+    def count(self, *outcomes: str) -> int:
+        """How many lines had one of these outcomes."""
+        return sum(1 for outcome, _text in self.lines if outcome in outcomes)
+
+
+def _last_report(people) -> AddReport | None:
+    """The report flashed by the last bulk add, with names from the list."""
+    flashed = get_flashed_messages(category_filter=[REPORT])
+    if not flashed or not isinstance(flashed[-1], dict):
+        return None
+    names = {attendance.user_id: attendance.user.name for attendance in people}
+    data = flashed[-1]
+    lines = [
+        (outcome, names[user_id] if user_id is not None else text)
+        for outcome, user_id, text in data.get("lines", [])
+        if user_id is None or user_id in names
+    ]
+    return AddReport(bool(data.get("pasted")), lines, int(data.get("more", 0)))
 
 
 @bp.post(f"/sessions/{ID}/attendance")
@@ -329,11 +428,9 @@ def attendance(session_id: int):
     try:
         changed = services.mark_attendance(current_user, training_session, statuses)
     except services.TrainingError as error:
-        flash(str(error), "error")
-    else:
-        flash(ngettext("Närvaron är sparad (%(num)d ändring).",
-                       "Närvaron är sparad (%(num)d ändringar).", changed), "info")  # fmt: skip
-    return redirect(url_for(".detail", session_id=training_session.id) + "#attendance")
+        return _back(training_session, ATTENDANCE, str(error), error=True)
+    return _back(training_session, ATTENDANCE, ngettext("Närvaron är sparad (%(num)d ändring).",
+                 "Närvaron är sparad (%(num)d ändringar).", changed))  # fmt: skip
 
 
 @bp.get(f"/sessions/{ID}.ics")

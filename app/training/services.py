@@ -4,14 +4,17 @@ import logging
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy.exc import IntegrityError
 
 from app.auth.models import User
 from app.core.time import utcnow
 from app.extensions import db
-from app.mail.services import Attachment, queue_mail
+from app.mail.models import OutboxMessage
+from app.mail.services import Attachment, queue_mail, queue_mails, render_mail
 from app.progress.completion import complete_via_attendance, withdraw_via_session
 from app.training import access, timing
 from app.training.calendar import session_ics
@@ -21,6 +24,7 @@ from app.training.models import (
     SessionKind,
     TrainingSession,
 )
+from app.training.notices import notify_attended
 
 log = logging.getLogger(__name__)
 CHECK_IN_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -219,12 +223,19 @@ def confirm_registration(
     user: User, training_session: TrainingSession, url: str, host: str, added_by: User | None
 ) -> None:
     """E-mail the person that they are on the list, with the session as a calendar file."""
-    queue_mail(
+    _queue_confirmation(user, training_session, url, host, added_by)
+    db.session.commit()
+
+
+def _queue_confirmation(
+    user: User, training_session: TrainingSession, url: str, host: str, added_by: User | None
+) -> OutboxMessage:
+    """Queue the registration e-mail with the .ics (the caller commits)."""
+    return queue_mail(
         "registration", user.email, user.locale,
         attachments=(_calendar_file(training_session, url, host),), user=user,
         training_session=training_session, url=url, added_by=added_by,
     )  # fmt: skip
-    db.session.commit()
 
 
 def _take_seat(user: User, training_session: TrainingSession, added_by: User | None) -> Attendance:
@@ -262,6 +273,140 @@ def _take_seat(user: User, training_session: TrainingSession, added_by: User | N
     db.session.refresh(training_session)
     log.info("%s is on the list of session %d", user.email, training_session.id)
     return attendance
+
+
+class Added(StrEnum):
+    """What adding did for one person."""
+
+    REGISTERED = "registered"  # on the list before the start; the confirmation is queued
+    ATTENDED = "attended"  # a walk-in: on the list and marked attended
+    MARKED = "marked"  # was on the list already; now marked attended
+    ALREADY = "already"  # was on the list already (and attended, once started)
+
+
+def add_people(
+    marker: User, training_session: TrainingSession, people: list[User], url: str, host: str
+) -> dict[int, str]:
+    """The trainer puts several people on the list at once, all or none, in one transaction
+    and a fixed number of statements however many they are.
+
+    Before the start each is registered and gets the confirmation e-mail (`url` and `host` are
+    for its calendar file); once started they are walk-ins marked attended, as `add_walk_in`
+    does, and those already on the list are marked attended. Returns each person's outcome
+    (`Added`) by id. Whom to add is the caller's check (`access.may_be_added`).
+
+    :raise TrainingError: cancelled, closed, the trainer among them, or fewer seats left than
+        new people (nobody is added; the message says how many seats are left).
+    """
+    now = utcnow()
+    started = training_session.starts_at <= now
+    if started:
+        _check_recording_open(training_session, now)
+    elif training_session.cancelled:
+        raise TrainingError(_l("Tillfället är inställt."))
+    people = list({person.id: person for person in people}.values())
+    if any(person.id == training_session.agent_id for person in people):
+        raise TrainingError(_l("Utbildaren kan inte vara deltagare på sitt eget tillfälle."))
+    if not people:
+        return {}
+    on_list = dict(
+        db.session.execute(
+            db.select(Attendance.user_id, Attendance.status).where(
+                Attendance.session_id == training_session.id,
+                Attendance.user_id.in_([person.id for person in people]),
+            )
+        ).all()
+    )
+    new = [person for person in people if person.id not in on_list]
+    _take_seats(training_session, new, marker, now)
+    outcomes = {person.id: Added.ATTENDED if started else Added.REGISTERED for person in new}
+    if started:
+        for user_id, status in on_list.items():
+            attended = status == AttendanceStatus.ATTENDED
+            outcomes[user_id] = Added.ALREADY if attended else Added.MARKED
+        everyone = {person.id: AttendanceStatus.ATTENDED for person in people}
+        mark_attendance(marker, training_session, everyone)  # commits the seats and rows too
+    else:
+        outcomes.update(dict.fromkeys(on_list, Added.ALREADY))
+        _queue_confirmations(new, training_session, url, host, added_by=marker)
+        db.session.commit()
+    log.info("%s added %d person(s) to session %d", marker.email, len(new), training_session.id)
+    return outcomes
+
+
+def _queue_confirmations(
+    people: list[User], training_session: TrainingSession, url: str, host: str, added_by: User
+) -> None:
+    """Queue everyone's registration e-mail in one INSERT (the caller commits)."""
+    calendar = (_calendar_file(training_session, url, host),)
+    queue_mails(
+        [
+            render_mail(
+                "registration",
+                person.email,
+                person.locale,
+                attachments=calendar,
+                user=person,
+                training_session=training_session,
+                url=url,
+                added_by=added_by,
+            )  # fmt: skip
+            for person in people
+        ]
+    )
+
+
+def _take_seats(
+    training_session: TrainingSession, people: list[User], added_by: User, now: datetime
+) -> None:
+    """Count the seats and insert the list rows in two statements, all or none (the caller
+    commits; on a refusal everything is rolled back).
+
+    :raise TrainingError: fewer seats left than people, or one of them was added meanwhile.
+    """
+    if not people:
+        return
+    wanted = len(people)
+    taken = db.session.execute(
+        db.update(TrainingSession)
+        .where(
+            TrainingSession.id == training_session.id,
+            (TrainingSession.capacity.is_(None))
+            | (TrainingSession.registered_count + wanted <= TrainingSession.capacity),
+        )
+        .values(registered_count=TrainingSession.registered_count + wanted)
+        .execution_options(synchronize_session=False)
+    )
+    if taken.rowcount != 1:
+        db.session.rollback()
+        left = max((training_session.capacity or 0) - training_session.registered_count, 0)
+        if not left:
+            raise TrainingError(_l("Tillfället är fullt: ingen är tillagd."))
+        raise TrainingError(
+            ngettext(
+                "Bara %(num)d plats är ledig men du försökte lägga till %(wanted)d: ingen är "
+                "tillagd.",
+                "Bara %(num)d platser är lediga men du försökte lägga till %(wanted)d: ingen är "
+                "tillagd.",
+                left,
+                wanted=wanted,
+            )
+        )
+    try:
+        db.session.execute(
+            db.insert(Attendance),
+            [
+                {"session_id": training_session.id, "user_id": person.id,
+                 "status": AttendanceStatus.REGISTERED, "marked_by_id": added_by.id,
+                 "marked_at": now, "registered_at": now}
+                for person in people
+            ],
+        )  # fmt: skip
+    except IntegrityError:
+        db.session.rollback()  # gives the seats back too: one transaction
+        raise TrainingError(
+            _l("Listan ändrades samtidigt av någon annan. Ladda om sidan och försök igen.")
+        ) from None
 
 
 def unregister(user: User, training_session: TrainingSession) -> None:
@@ -335,9 +480,10 @@ def mark_attendance(
             )
         ).all()
     )
-    changed = 0
+    changed, newly = 0, {}
     for status in (AttendanceStatus.ATTENDED, AttendanceStatus.NO_SHOW):
         ids = [u for u, s in wanted.items() if s == status and u in before and before[u] != status]
+        newly[status] = ids
         if ids:
             changed += db.session.execute(
                 db.update(Attendance)
@@ -354,7 +500,8 @@ def mark_attendance(
     try:
         complete_via_attendance(training_session, attended)
         withdraw_via_session(training_session, absent_after_all, by=marker)
-        db.session.commit()  # the marks, completions and certificates: one transaction
+        notify_attended(training_session, newly[AttendanceStatus.ATTENDED])
+        db.session.commit()  # the marks, completions, certificates and e-mail: one transaction
     except Exception:
         db.session.rollback()
         raise
@@ -410,9 +557,11 @@ def check_in(user: User, code: str) -> TrainingSession:
     )
     if row is None:
         row = _take_seat(user, training_session, added_by=None)
+    newly = [] if row.status == AttendanceStatus.ATTENDED else [user.id]
     row.status, row.marked_by_id, row.marked_at = AttendanceStatus.ATTENDED, user.id, now
     try:
         complete_via_attendance(training_session, [user.id])
+        notify_attended(training_session, newly)
         db.session.commit()
     except Exception:
         db.session.rollback()

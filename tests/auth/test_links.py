@@ -53,7 +53,8 @@ def test_coordinator_sends_activation_and_the_newcomer_gets_in(client, auth, new
     assert common.status_code == 422 and "för vanligt" in common.get_data(as_text=True)
     done = client.post(path_of(link), data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
     assert done.status_code == 302 and done.location == "/"
-    assert "Ny Anställd · medarbetare" in client.get("/").get_data(as_text=True), "signed in"
+    home = client.get("/").get_data(as_text=True)
+    assert 'Ny Anställd<span class="who-role"> · medarbetare' in home, "signed in"
     assert auth.logout().status_code == 302
     again = client.get(path_of(link))
     assert again.status_code == 410 and "redan använd" in again.get_data(as_text=True)

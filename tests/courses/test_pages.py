@@ -157,14 +157,20 @@ def test_pages_run_a_fixed_number_of_queries(client, auth, create_user, synced_c
 
     counts()  # the first visit of a lesson inserts its view; measure from the second
     small = counts()
-    # Much more data: every lesson but the last viewed, and many more people.
-    lessons = db.session.scalars(db.select(Lesson).order_by(Lesson.id)).all()[1:-1]
-    db.session.add_all(LessonView(user_id=user.id, lesson_id=lesson.id) for lesson in lessons)
-    db.session.commit()
+    # Much more data in the same state (part 1 still being read): part 2's lessons viewed but
+    # its last, and many more people who have read everything.
+    lessons = db.session.scalars(db.select(Lesson).order_by(Lesson.id)).all()
+    db.session.add_all(
+        LessonView(user_id=user.id, lesson_id=lesson.id)
+        for lesson in lessons[:-1]
+        if lesson.module_id == lessons[-1].module_id
+    )
     for _ in range(20):
-        create_user(role=Role.AGENT)
+        other = create_user(role=Role.AGENT)
+        db.session.add_all(LessonView(user_id=other.id, lesson_id=lesson.id) for lesson in lessons)
+    db.session.commit()
     assert counts() == small
-    assert max(small) <= 8
+    assert max(small) <= 10
 
 
 def test_course_images_are_served_to_those_who_may_take_the_course(

@@ -1,4 +1,4 @@
-"""A learner fails the quiz, retries, passes and sees the module complete, all in Chromium."""
+"""A learner fails the quiz, retries, passes and sees the course complete, all in Chromium."""
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -31,16 +31,29 @@ def answer(page: Page, attempt_id: int, right: bool) -> None:
             page.locator(f'label[for="q-{question_id}-{option.id}"]').click()
 
 
-def test_fail_retry_pass_and_module_complete(page: Page, live_server, create_user):
+def log_in(page: Page, live_server: str, email: str) -> None:
+    """Log in through the form."""
+    page.goto(f"{live_server}/login")
+    page.get_by_label("E-postadress").fill(email)
+    page.get_by_label("Lösenord").fill(PASSWORD)
+    page.get_by_role("button", name="Logga in").click()
+
+
+def expect_try_again_first(page: Page) -> None:
+    """The failed result's first action is the "Försök igen" button; no right answer shows."""
+    first_action = page.locator(".actions").locator("a, button").first
+    expect(first_action).to_have_text("Försök igen")
+    expect(first_action).to_have_class("button")
+    expect(page.get_by_text("Rätt svar:")).to_have_count(0)
+
+
+def test_fail_retry_pass_and_course_complete(page: Page, live_server, create_user):
     learner = create_user(role=Role.EMPLOYEE, email="medarbetare.e2e@falun.se")
     lessons = db.session.scalars(
         db.select(Lesson).join(Module).join(Course).where(Course.slug == "end-user")
     ).all()
 
-    page.goto(f"{live_server}/login")
-    page.get_by_label("E-postadress").fill(learner.email)
-    page.get_by_label("Lösenord").fill(PASSWORD)
-    page.get_by_role("button", name="Logga in").click()
+    log_in(page, live_server, learner.email)
     for lesson in lessons:
         page.goto(f"{live_server}/courses/end-user/grunder/{lesson.slug}")
 
@@ -55,14 +68,21 @@ def test_fail_retry_pass_and_module_complete(page: Page, live_server, create_use
     page.get_by_role("button", name="Lämna in").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Resultat")
     expect(page.get_by_text("Inte godkänt", exact=True)).to_be_visible()
+    expect(page.get_by_text("Du har obegränsat antal försök.")).to_be_visible()
+    expect_try_again_first(page)
     assert_accessible(page)
 
-    page.get_by_role("link", name="Försök igen").click()
     page.get_by_role("button", name="Försök igen").click()
     answer(page, int(page.url.rsplit("/", 1)[1]), right=True)
     page.get_by_role("button", name="Lämna in").click()
     expect(page.get_by_text("Godkänt", exact=True)).to_be_visible()
-    expect(page.get_by_text("100 % rätt (10 av 10 frågor)")).to_be_visible()
+    expect(page.get_by_text("100\u00a0% rätt (10 av 10 frågor)")).to_be_visible()
+    summary = page.locator("section.result-summary")
+    expect(summary).to_contain_text("Du har klarat kunskapstestet för Resfria möten i vardagen.")
+    expect(summary).to_contain_text("Delen är klar.")
+    expect(summary).to_contain_text("Du har slutfört Slutanvändarutbildning.")
+    certificate = summary.get_by_role("link", name="Visa ditt intyg")
+    expect(certificate).to_have_attribute("href", "/certificates/mine")
     assert_accessible(page)
 
     page.get_by_role("link", name="Tillbaka till kursen").click()
@@ -72,12 +92,22 @@ def test_fail_retry_pass_and_module_complete(page: Page, live_server, create_use
     assert_accessible(page)
 
 
+def test_failed_result_with_attempts_left_hides_the_right_answers(page: Page, live_server, learner):
+    log_in(page, live_server, learner.email)
+    page.goto(f"{live_server}/courses/agent/skills/quiz")
+    expect(page.get_by_text("3 kvar av 3")).to_be_visible()
+    page.get_by_role("button", name="Starta kunskapstestet").click()
+    answer(page, int(page.url.rsplit("/", 1)[1]), right=False)
+    page.get_by_role("button", name="Lämna in").click()
+    expect(page.get_by_text("Inte godkänt", exact=True)).to_be_visible()
+    expect(page.get_by_text("Du har 2 försök kvar.")).to_be_visible()
+    expect_try_again_first(page)
+    assert_accessible(page)
+
+
 def test_unanswered_question_is_reported_accessibly(page: Page, live_server, create_user):
     learner = create_user(role=Role.EMPLOYEE, email="medarbetare.e2e2@falun.se")
-    page.goto(f"{live_server}/login")
-    page.get_by_label("E-postadress").fill(learner.email)
-    page.get_by_label("Lösenord").fill(PASSWORD)
-    page.get_by_role("button", name="Logga in").click()
+    log_in(page, live_server, learner.email)
     page.goto(f"{live_server}/courses/end-user/grunder/quiz")
     page.get_by_role("button", name="Starta kunskapstestet").click()
     page.get_by_role("button", name="Lämna in").click()

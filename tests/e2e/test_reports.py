@@ -13,7 +13,7 @@ pytestmark = pytest.mark.e2e
 def test_coordinator_pages_are_accessible(page: Page, live_server, create_user, tmp_path):
     coordinator = create_user(role=Role.COORDINATOR, email="koord.rep@falun.se")
     log_in(page, live_server, coordinator.email)
-    page.get_by_role("link", name="Täckning").click()
+    page.get_by_role("link", name="Täckning", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Täckning i Falun")
     assert_accessible(page)
     page.goto(f"{live_server}/municipalities/2080")
@@ -25,7 +25,11 @@ def test_coordinator_pages_are_accessible(page: Page, live_server, create_user, 
     )
     page.get_by_label("Personallista (CSV)").set_input_files(str(roster))
     page.get_by_role("button", name="Förhandsgranska").click()
-    expect(page.get_by_text("1 nya, 0 ändrade, 0 oförändrade, 1 avvisade.")).to_be_visible()
+    expect(
+        page.get_by_text(
+            "1 ny person, 0 ändrade personer, 0 oförändrade personer och 1 avvisad rad."
+        )
+    ).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Spara personallistan").click()
     expect(page.get_by_role("cell", name="ny.person@falun.se")).to_be_visible()

@@ -30,12 +30,11 @@ def test_record_afterwards_then_lose_certification(page: Page, live_server, crea
     expect(page.get_by_text("registrerat i efterhand", exact=False).first).to_be_visible()
     expect(page.get_by_text("Närvaron kan registreras till och med")).to_be_visible()
     assert_accessible(page)
-    page.get_by_label("Sök på namn eller e-post").fill("bjorn.regler")
+    page.get_by_label("Sök på namn, e-post eller enhet").fill("bjorn.regler")
     page.get_by_role("button", name="Sök").click()
-    page.get_by_role("button", name="Lägg till Björn Ängström").click()
-    expect(
-        page.get_by_text("Björn Ängström är tillagd och markerad som närvarande.")
-    ).to_be_visible()
+    page.get_by_label("Björn Ängström").check()
+    page.get_by_role("button", name="Lägg till markerade").click()
+    expect(page.get_by_text("Björn Ängström: tillagd och markerad som närvarande")).to_be_visible()
     session_url = page.url.split("#")[0]
     page.get_by_role("button", name="Logga ut").click()
 

@@ -54,9 +54,14 @@ certificate: true
 """
 
 
-def write_quiz_course(root: Path, audience="employee", follow_up=False, **quiz) -> Path:
-    """A course "prov" with one module of two lessons and the quiz above."""
+def write_quiz_course(
+    root: Path, audience="employee", follow_up=False, reveal_answers=None, **quiz
+) -> Path:
+    """A course "prov" with one module of two lessons and the quiz (max_attempts=None: no limit)."""
     settings = {"max_attempts": 2, "shuffle": "false", "draw": "", **quiz}
+    quiz_yml = QUIZ.format(**settings).replace("max_attempts: None\n", "")
+    if reveal_answers is not None:
+        quiz_yml = f"reveal_answers: {reveal_answers}\n{quiz_yml}"
     files = {
         "prov/course.yml": EXTRA.format(
             audience=audience,
@@ -65,7 +70,7 @@ def write_quiz_course(root: Path, audience="employee", follow_up=False, **quiz) 
         "prov/1-grund/module.yml": "title: Grunderna\n",
         "prov/1-grund/01-forsta.md": "# Första lektionen\n\nText.\n",
         "prov/1-grund/02-andra.md": "# Andra lektionen\n\nText.\n",
-        "prov/1-grund/quiz.yml": QUIZ.format(**settings),
+        "prov/1-grund/quiz.yml": quiz_yml,
     }
     for name, text in files.items():
         path = root / name

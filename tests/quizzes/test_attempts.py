@@ -45,7 +45,7 @@ def logged_in(client, auth, learner, quiz):
 
 def test_start_page_shows_questions_pass_mark_and_attempts_left(logged_in):
     html = logged_in.get(QUIZ_URL).get_data(as_text=True)
-    assert "<dd>4</dd>" in html and "<dd>75 %</dd>" in html
+    assert "<dd>4</dd>" in html and "<dd>75&nbsp;%</dd>" in html
     assert "2 kvar av 2" in html and "Starta kunskapstestet" in html
 
 
@@ -77,21 +77,31 @@ def test_all_right_passes_and_result_explains(logged_in):
     assert (state, score, passed) == (AttemptState.SUBMITTED, 100, True)
     assert all(results.values()) and submitted_at is not None
     html = logged_in.get(response.location).get_data(as_text=True)
-    assert "Godkänt" in html and "100 % rätt (4 av 4 frågor)" in html
+    assert "Godkänt" in html and "100\u00a0% rätt (4 av 4 frågor)" in html
     assert "En avstängd mikrofon är den vanligaste orsaken." in html
     assert "Rätt – börja med det enkla." in html  # the chosen option's feedback
 
 
-def test_all_wrong_fails_and_result_shows_right_answers_and_feedback(logged_in):
+def test_all_wrong_fails_and_the_right_answers_wait_until_no_attempt_is_left(logged_in):
     attempt = start(logged_in)
     logged_in.post(f"/attempts/{attempt.id}", data=answer_form(attempt, right=False))
     assert snapshot(attempt)[3:5] == (0, False)
     html = text_of(logged_in.get(f"/attempts/{attempt.id}/result"))
-    assert "Inte godkänt" in html
+    assert "Inte godkänt" in html and "Du har 1 försök kvar." in html
+    assert "Rätt svar:" not in html, "one attempt is left: the right answers stay hidden"
+    assert "Det tar lång tid och löser sällan ljudet." in html, "the wrong choice's feedback"
+    assert "En avstängd mikrofon är den vanligaste orsaken." in html, "the explanation"
+    assert "Försök igen" in html
+
+    second = start(logged_in)
+    logged_in.post(f"/attempts/{second.id}", data=answer_form(second, right=False))
+    html = text_of(logged_in.get(f"/attempts/{second.id}/result"))
+    assert "Du har använt alla dina försök. Kontakta programkontoret" in html
     assert "Rätt svar: Kontrollerar att mikrofonen är på" in html
     assert "Rätt svar: Länk eller adress; Agenda" in html
-    assert "Det tar lång tid och löser sällan ljudet." in html
-    assert "Försök igen" in html
+    assert "Försök igen" not in html
+    first = text_of(logged_in.get(f"/attempts/{attempt.id}/result"))
+    assert "Rätt svar: Kontrollerar att mikrofonen är på" in first, "the earlier result too"
 
 
 def test_missing_answer_re_renders_with_errors_and_changes_nothing(logged_in):
@@ -202,7 +212,7 @@ def test_history_lists_attempts(logged_in):
     logged_in.post(f"/attempts/{attempt.id}", data=answer_form(attempt, right=False))
     start(logged_in)
     html = logged_in.get("/attempts/").get_data(as_text=True)
-    assert "0 % – inte godkänt" in html and "Påbörjat – fortsätt" in html
+    assert "0&nbsp;% – inte godkänt" in html and "Påbörjat – fortsätt" in html
 
 
 def test_role_without_access_to_the_course_gets_404(client, auth, create_user, tmp_path, app):

@@ -71,7 +71,7 @@ def test_dashboards_show_tables_and_charts_with_text(client, auth, create_user, 
     assert 'aria-sort="descending"' in html
     assert html.index(">Falun<") < html.index(">Mora<"), "sorted by coverage"
     page = client.get("/reports/2080").get_data(as_text=True)
-    assert "3 av 10 (30 %)" in page and "Kaskaden" in page
+    assert "3 av 10 (30\u00a0%)" in page and "Kaskaden" in page
 
 
 def test_exports_are_excel_safe_and_scoped(client, auth, create_user, falun_story):

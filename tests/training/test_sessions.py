@@ -154,12 +154,12 @@ def test_agent_adds_colleague_from_roster_but_not_from_elsewhere(
     auth.login_as(certified_agent)
     html = client.get(f"/sessions/{end_user_session.id}?q=karin").get_data(as_text=True)
     assert "Karin Lund" in html and "Karin Mora" not in html
-    assert (
-        client.post(
-            f"/sessions/{end_user_session.id}/participants", data={"user_id": stranger.id}
-        ).status_code
-        == 404
+    response = client.post(
+        f"/sessions/{end_user_session.id}/participants", data={"user_id": stranger.id}
     )
+    page = client.get(response.location).get_data(as_text=True)
+    assert "hittades inte" in page and "Karin Mora" not in page and "mora.se" not in page
+    assert db.session.scalar(db.select(Attendance).filter_by(user_id=stranger.id)) is None
     client.post(f"/sessions/{end_user_session.id}/participants", data={"user_id": colleague.id})
     row = db.session.scalar(db.select(Attendance).filter_by(user_id=colleague.id))
     assert row.status == AttendanceStatus.REGISTERED and row.marked_by_id == certified_agent.id
