@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import click
+from flask_babel import force_locale
 
 from app.auth.models import Role, User
 from app.auth.services import UserError, create_user, normalise_email
@@ -55,11 +56,14 @@ def import_command(file: Path, code: str | None):
     try:
         report = roster.preview(file.read_bytes(), municipality, any_municipality=True)
     except roster.RosterRefused as error:
-        raise click.ClickException(f"{file}: {error}; nothing was imported") from error
+        with force_locale("en"):  # the roster's reasons are translations; the CLI speaks English
+            message = str(error)
+        raise click.ClickException(f"{file}: {message}; nothing was imported") from error
     roster.apply(report)
-    for row in report.rows:
-        reason = f": {row.reason}" if row.reason else ""
-        click.echo(f"row {row.number}: {row.email} {row.status}{reason}")
+    with force_locale("en"):
+        for row in report.rows:
+            reason = f": {row.reason}" if row.reason else ""
+            click.echo(f"row {row.number}: {row.email} {row.status}{reason}")
     summary = ", ".join(
         f"{report.count(s)} {s}" for s in ("created", "updated", "unchanged", "rejected")
     )

@@ -11,6 +11,7 @@ from app.auth.models import User
 from app.certificates.access import Scope, may_see
 from app.certificates.models import Certificate
 from app.certificates.pdf import CertificatePage
+from app.core.text import swedish
 from app.core.time import STOCKHOLM
 from app.core.urls import external_url
 from app.courses.models import Course
@@ -181,7 +182,7 @@ def filter_choices(scope: Scope) -> dict[str, list[tuple[int, str]]]:
     trainers = db.session.execute(
         db.select(User.id, User.name)
         .where(User.id.in_(db.select(Certificate.trainer_id)), *trainer_scope)
-        .order_by(User.name)
+        .order_by(swedish(User.name))
     ).all()
     session_scope = [] if mine is None else [TrainingSession.municipality_id == mine]
     sessions = db.session.execute(

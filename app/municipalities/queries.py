@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import case, exists, func, select
 
 from app.auth.models import Role, User
-from app.core.text import contains_folded
+from app.core.text import contains_folded, swedish
 from app.extensions import db
 from app.municipalities.access import roles_assignable_by
 from app.municipalities.models import Municipality
@@ -37,7 +37,7 @@ def overview_of_all() -> list[MunicipalityOverview]:
         )
         .outerjoin(User, User.municipality_id == Municipality.id)
         .group_by(Municipality.id)
-        .order_by(Municipality.name)
+        .order_by(swedish(Municipality.name))
     ).all()
     return [MunicipalityOverview(*row) for row in rows]
 
@@ -92,7 +92,7 @@ def people_page(
     rows = db.session.execute(
         select(User, trained)
         .where(*conditions)
-        .order_by(role_order, User.name, User.id)
+        .order_by(role_order, swedish(User.name), User.id)
         .limit(PAGE_SIZE)
         .offset((page - 1) * PAGE_SIZE)
     ).all()
@@ -124,13 +124,15 @@ def email_taken(email: str) -> bool:
 
 def all_municipalities() -> list[Municipality]:
     """Every municipality by name, for choosing one (1 query)."""
-    return list(db.session.scalars(select(Municipality).order_by(Municipality.name)))
+    return list(db.session.scalars(select(Municipality).order_by(swedish(Municipality.name))))
 
 
 def waiting_for_activation(municipality: Municipality, viewer: User) -> list[User]:
     """The people the viewer may send activation links to here, by name (1 query)."""
     return list(
         db.session.scalars(
-            db.select(User).where(*_waiting(municipality, viewer)).order_by(User.name, User.email)
+            db.select(User)
+            .where(*_waiting(municipality, viewer))
+            .order_by(swedish(User.name), User.email)
         )
     )

@@ -5,6 +5,8 @@ import io
 import logging
 from dataclasses import dataclass, field
 
+from flask_babel import LazyString, gettext
+from markupsafe import escape
 from sqlalchemy import func
 
 from app.auth.models import Role, User
@@ -29,8 +31,27 @@ COLUMNS = {
 }  # fmt: skip
 
 
+class Text(LazyString):
+    """A translation rendered when shown, in the reader's language, and escaped in HTML like
+    any text: flask_babel's lazy strings pass through Jinja unescaped, and these quote the file.
+    """
+
+    def __html__(self) -> str:
+        return str(escape(str(self)))
+
+
+def _l(string: str, **variables) -> Text:
+    """`lazy_gettext`, escaped in templates (extracted with the `_l` keyword as elsewhere)."""
+    return Text(gettext, string, **variables)
+
+
+# The required columns as a refusal names them, in the reader's language.
+COLUMN_WORDS = {"email": _l("e-post"), "name": _l("namn"), "role": _l("roll")}
+
+
 class RosterRefused(ValueError):
-    """The file as a whole cannot be read as a roster; the message says why."""
+    """The file as a whole cannot be read as a roster; the message (a lazy string, rendered
+    in the reader's language by `str()`) says why."""
 
 
 @dataclass
@@ -44,7 +65,7 @@ class RosterRow:
     municipality: str
     unit: str
     status: str = ""  # created | updated | unchanged | rejected
-    reason: str = ""
+    reason: str | Text = ""  # lazy: rendered in the reader's language when shown
 
 
 @dataclass
@@ -64,17 +85,17 @@ def decode(data: bytes) -> str:
     :raise RosterRefused: empty, too large, or binary.
     """
     if not data.strip():
-        raise RosterRefused("the file is empty")
+        raise RosterRefused(_l("filen är tom"))
     if len(data) > MAX_BYTES:
-        raise RosterRefused(f"the file is larger than {MAX_BYTES // 1024} kB")
+        raise RosterRefused(_l("filen är större än %(kb)d kB", kb=MAX_BYTES // 1024))
     if b"\x00" in data:
-        raise RosterRefused("this is not a CSV file (it holds binary data)")
+        raise RosterRefused(_l("det här är ingen CSV-fil (den innehåller binärdata)"))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = data.decode("cp1252", errors="replace")
     if not text.strip():
-        raise RosterRefused("the file is empty")
+        raise RosterRefused(_l("filen är tom"))
     return text
 
 
@@ -89,23 +110,29 @@ def parse(data: bytes) -> list[RosterRow]:
     try:
         return _rows(csv.reader(io.StringIO(text), delimiter=delimiter))
     except csv.Error as error:
-        raise RosterRefused(f"the file is not a readable CSV ({error})") from error
+        raise RosterRefused(
+            _l("filen går inte att läsa som CSV (%(error)s)", error=str(error))
+        ) from error
 
 
 def _rows(reader) -> list[RosterRow]:
     header = [COLUMNS.get(cell.strip().lower(), "") for cell in next(reader)]
     missing = {"email", "name", "role"} - set(header)
     if missing:
+        words = Text(lambda: ", ".join(str(COLUMN_WORDS[key]) for key in sorted(missing)))
         raise RosterRefused(
-            "the first row must name the columns email;name;role (and optionally "
-            f"municipality;unit); missing: {', '.join(sorted(missing))}"
+            _l(
+                "första raden ska ha kolumnerna e-post;namn;roll (och gärna kommun;enhet); "
+                "saknas: %(missing)s",
+                missing=words,
+            )
         )
     rows = []
     for number, cells in enumerate(reader, start=2):
         if not any(cell.strip() for cell in cells):
             continue
         if len(rows) >= MAX_ROWS:
-            raise RosterRefused(f"more than {MAX_ROWS} rows")
+            raise RosterRefused(_l("fler än %(n)d rader", n=MAX_ROWS))
         values = {
             key: cells[i].strip() if i < len(cells) else "" for i, key in enumerate(header) if key
         }
@@ -113,7 +140,7 @@ def _rows(reader) -> list[RosterRow]:
         extra = values.get("municipality", ""), values.get("unit", "")
         rows.append(RosterRow(number, email, values["name"], role, *extra))
     if not rows:
-        raise RosterRefused("the file has a header but no people")
+        raise RosterRefused(_l("filen har en rubrikrad men inga personer"))
     return rows
 
 
@@ -142,32 +169,36 @@ def preview(data: bytes, municipality: Municipality | None, any_municipality: bo
     return report
 
 
-NOT_HERE = "this email cannot be imported here"  # says nothing about other municipalities
-ONLY_ADMINS = "only the programme office gives or changes the coordinator role"
+# Says nothing about other municipalities.
+NOT_HERE = _l("e-postadressen kan inte läsas in här")
+ONLY_ADMINS = _l("bara programkontoret ger eller ändrar rollen kommunkoordinator")
 
 
-def _judge(row, existing, codes, municipality, any_municipality, seen) -> tuple[str, str]:
+def _judge(row, existing, codes, municipality, any_municipality, seen) -> tuple[str, str | Text]:
     if len(row.email) > 254 or len(row.name) > 200 or len(row.unit) > 200:
-        return "rejected", "too long (email up to 254 characters, name and unit up to 200)"
+        return "rejected", _l("för lång (e-post högst 254 tecken, namn och enhet högst 200)")
     if any(ord(char) < 32 for char in row.email + row.name + row.unit):
-        return "rejected", "control characters are not allowed"
+        return "rejected", _l("styrtecken är inte tillåtna")
     if not EMAIL.match(row.email):
-        return "rejected", f"'{row.email}' is not an email address"
+        return "rejected", _l("'%(email)s' är ingen e-postadress", email=row.email)
     if row.email in seen:
-        return "rejected", "the email appears earlier in the file"
+        return "rejected", _l("e-postadressen finns redan tidigare i filen")
     if not row.name:
-        return "rejected", "the name is empty"
+        return "rejected", _l("namnet saknas")
     role = ROLE_WORDS.get(row.role)
     if role is None:
-        return "rejected", f"unknown role '{row.role}' (employee, agent or coordinator)"
+        return "rejected", _l(
+            "okänd roll '%(role)s' (medarbetare, mötesagent eller kommunkoordinator)",
+            role=row.role,
+        )
     row.role = role
     code = row.municipality or (municipality.code if municipality else "")
     if not code:
-        return "rejected", "no municipality: add a municipality column or choose one"
+        return "rejected", _l("ingen kommun: lägg till en kolumn kommun eller välj kommun")
     if code not in codes:
-        return "rejected", f"unknown municipality code '{code}'"
+        return "rejected", _l("okänd kommunkod '%(code)s'", code=code)
     if not any_municipality and municipality is not None and code != municipality.code:
-        return "rejected", f"belongs to another municipality ({code})"
+        return "rejected", _l("hör till en annan kommun (%(code)s)", code=code)
     row.municipality = code
     user = existing.get(row.email)
     # A coordinator makes employees agents and back, nothing higher (as on the people pages).
@@ -177,13 +208,15 @@ def _judge(row, existing, codes, municipality, any_municipality, seen) -> tuple[
     if user.role == Role.ADMIN:
         return (
             "rejected",
-            "an admin account cannot be changed by a roster" if any_municipality else NOT_HERE,
+            _l("ett administratörskonto kan inte ändras av en personallista")
+            if any_municipality
+            else NOT_HERE,
         )
     if user.municipality_id != codes[code].id:
         if not any_municipality:
             return "rejected", NOT_HERE
         current = next((m.code for m in codes.values() if m.id == user.municipality_id), "?")
-        return "rejected", f"already registered in municipality {current}; not moved"
+        return "rejected", _l("redan registrerad i kommun %(code)s; flyttas inte", code=current)
     if (user.name, user.role, user.unit, user.active) == (row.name, role, row.unit, True):
         return "unchanged", ""
     if beyond_coordinator:

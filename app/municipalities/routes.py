@@ -4,6 +4,7 @@ import base64
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -286,9 +287,8 @@ def roster_import(code: str):
             refused = str(error)
         else:
             roster.apply(report, by=current_user)
-            flash(_("Personallistan är inläst: %(c)d nya, %(u)d ändrade, %(r)d avvisade.",
-                    c=report.count("created"), u=report.count("updated"),
-                    r=report.count("rejected")), "info")  # fmt: skip
+            flash(_("Personallistan är inläst: %(created)s, %(updated)s och %(rejected)s.",
+                    **_roster_counts(report)), "info")  # fmt: skip
             return redirect(url_for(".people", code=code))
     elif upload.validate_on_submit():
         raw = upload.file.data.read(roster.MAX_BYTES + 1)
@@ -300,8 +300,25 @@ def roster_import(code: str):
     status = 422 if refused or upload.errors else 200
     return render_template(
         "municipalities/roster.html", municipality=municipality, upload=upload,
-        report=report, data=data, refused=refused,
+        report=report, counts=_roster_counts(report) if report else None, data=data,
+        refused=refused,
     ), status  # fmt: skip
+
+
+def _roster_counts(report: roster.RosterReport) -> dict[str, str]:
+    """The import's counts as words, singular or plural ("1 avvisad rad", "3 avvisade rader")."""
+    return {
+        "created": ngettext("%(num)d ny person", "%(num)d nya personer", report.count("created")),
+        "updated": ngettext(
+            "%(num)d ändrad person", "%(num)d ändrade personer", report.count("updated")
+        ),
+        "unchanged": ngettext(
+            "%(num)d oförändrad person", "%(num)d oförändrade personer", report.count("unchanged")
+        ),
+        "rejected": ngettext(
+            "%(num)d avvisad rad", "%(num)d avvisade rader", report.count("rejected")
+        ),
+    }
 
 
 def _unpack(data: str) -> bytes:

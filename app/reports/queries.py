@@ -12,6 +12,7 @@ from sqlalchemy import and_, distinct, func, literal_column, or_, select, true
 from sqlalchemy.orm import aliased
 
 from app.auth.models import Role, User
+from app.core.text import swedish
 from app.core.time import utcnow
 from app.extensions import db
 from app.municipalities.models import Municipality
@@ -147,7 +148,7 @@ def coverage_by_municipality(
         .outerjoin(certified, certified.c.municipality_id == Municipality.id)
         .outerjoin(sessions, sessions.c.municipality_id == Municipality.id)
         .where(true() if only is None else Municipality.id == only.id)
-        .order_by(Municipality.name)
+        .order_by(swedish(Municipality.name))
     ).all()
     return [
         Coverage(
@@ -237,7 +238,7 @@ def agents_of(municipality: Municipality, now: datetime | None = None) -> list[A
                 trained.c.agent_id.is_not(None),
             )
         )
-        .order_by(User.name, User.email)
+        .order_by(swedish(User.name), User.email)
     ).all()  # fmt: skip
     result = []
     for email, name, is_certified, held_n, attendees_n, trained_n, last in rows:
@@ -317,7 +318,7 @@ def people_status(municipality: Municipality, now: datetime | None = None) -> li
         .outerjoin(trained_rows, trained_rows.c.user_id == User.id)
         .outerjoin(trainer, trainer.id == trained_rows.c.agent_id)
         .where(User.municipality_id == municipality.id)
-        .order_by(User.name, User.email)
+        .order_by(swedish(User.name), User.email)
     ).all()  # fmt: skip
     return [PersonStatus(*row) for row in rows]
 

@@ -24,6 +24,7 @@ from reportlab.platypus import (
 
 from app.core.pdf import AUTHOR, BRAND, FONT, INK, MUTED, register_font
 from app.core.qr import draw_qr
+from app.core.text import swedish_key
 from app.core.time import STOCKHOLM
 
 LINE = HexColor("#c9d2cd")
@@ -203,7 +204,7 @@ def attendance_sheet_pdf(training_session, agent_name: str, names: Iterable[str]
             for label in ("Nr", "Namn", "Närvarande", "Signatur")
         ]
     ]
-    listed = sorted(names, key=str.casefold)
+    listed = sorted(names, key=swedish_key)  # A–Ö
     for number, name in enumerate(listed, start=1):
         rows.append([str(number), Paragraph(escape(name), styles["cell"]), "", ""])
     for number in range(len(listed) + 1, len(listed) + blank_rows + 1):

@@ -10,7 +10,7 @@ from sqlalchemy import String, and_, func, literal, or_
 from sqlalchemy.orm import contains_eager
 
 from app.auth.models import Role, User
-from app.core.text import contains_folded, folded
+from app.core.text import contains_folded, folded, swedish
 from app.core.time import utcnow
 from app.extensions import db
 from app.progress.rules import reach_by_agent, session_held, staff_trained, trained_by_agent
@@ -72,7 +72,7 @@ def participants(training_session: TrainingSession) -> list[Attendance]:
             db.select(Attendance)
             .join(User, Attendance.user_id == User.id)
             .where(Attendance.session_id == training_session.id)
-            .order_by(User.name, User.email)
+            .order_by(swedish(User.name), User.email)
             .options(contains_eager(Attendance.user))
         )
     )
@@ -105,7 +105,7 @@ def roster_search(
         ),
     )
     query = _who_could_join(query, training_session)
-    return list(db.session.scalars(query.order_by(User.name, User.email).limit(limit)))
+    return list(db.session.scalars(query.order_by(swedish(User.name), User.email).limit(limit)))
 
 
 class Problem(StrEnum):

@@ -28,7 +28,7 @@ def test_full_cascade(page: Page, live_server, create_user):
     employee = create_user(role=Role.EMPLOYEE, email="asa.e2e@falun.se", name="Åsa Öberg")
 
     log_in(page, live_server, agent.email)
-    page.get_by_role("link", name="Utbildningstillfällen").click()
+    page.get_by_role("link", name="Utbildningstillfällen", exact=True).click()
     assert_accessible(page)
     page.get_by_role("link", name="Nytt utbildningstillfälle").click()
     page.get_by_label("Rubrik").fill("Resfria möten i vardagen")
@@ -46,7 +46,7 @@ def test_full_cascade(page: Page, live_server, create_user):
     page.get_by_role("button", name="Logga ut").click()
 
     log_in(page, live_server, employee.email)
-    page.get_by_role("link", name="Utbildningstillfällen").click()
+    page.get_by_role("link", name="Utbildningstillfällen", exact=True).click()
     page.get_by_role("link", name="Resfria möten i vardagen").click()
     page.get_by_role("button", name="Anmäl mig").click()
     expect(page.get_by_text("Du är anmäld.")).to_be_visible()

@@ -57,7 +57,7 @@ def test_a_certified_agent_is_led_to_their_sessions_and_their_certificate(
     expect(page.get_by_role("link", name="Ditt intyg som mötesagent")).to_be_visible()
     expect(page.get_by_text("Fortsätt med")).to_have_count(0)
     assert_accessible(page)
-    page.get_by_role("link", name="Utbildningstillfällen").click()
+    page.get_by_role("link", name="Utbildningstillfällen", exact=True).click()
     page.get_by_role("link", name="Mina tillfällen och min räckvidd").first.click()
     page.goto(f"{live_server}/sessions/{meeting}")  # the follow-up meeting that certified them
     expect(page.get_by_text("gör kunskapstestet i slutanvändarutbildningen")).to_have_count(0)

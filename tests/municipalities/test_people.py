@@ -411,5 +411,5 @@ def test_a_coordinators_roster_cannot_give_the_coordinator_role(client, auth, cr
     html = client.post("/municipalities/2080/roster",
                        data={"file": (io.BytesIO(roster.encode()), "lista.csv")},
                        content_type="multipart/form-data").get_data(as_text=True)  # fmt: skip
-    assert html.count("only the programme office gives or changes the coordinator role") == 3
+    assert html.count("bara programkontoret ger eller ändrar rollen kommunkoordinator") == 3
     assert fresh(colleague).role == Role.COORDINATOR and fresh(staff).role == Role.EMPLOYEE

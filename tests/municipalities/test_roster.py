@@ -117,7 +117,7 @@ def test_coordinator_previews_then_confirms_in_the_browser(client, auth, create_
     )
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "Inget är sparat ännu" in html
-    assert "belongs to another municipality (2062)" in html
+    assert "hör till en annan kommun (2062)" in html
     assert "ny@falun.se" not in users(), "a preview writes nothing"
     data = html.split('name="data" value="')[1].split('"')[0]
     response = client.post("/municipalities/2080/roster", data={"data": data})
@@ -130,7 +130,8 @@ def test_upload_of_a_non_csv_re_renders_with_the_reason(client, auth, create_use
     auth.login_as(create_user(role=Role.COORDINATOR))
     response = client.post("/municipalities/2080/roster", data={"file": (io.BytesIO(b"\x00\x01"), "x.xlsx")},
                            content_type="multipart/form-data")  # fmt: skip
-    assert response.status_code == 422 and "not a CSV" in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and "det här är ingen CSV-fil" in html
 
 
 def test_deactivated_staff_leave_the_target_but_stay_on_record(client, auth, create_user):
@@ -154,7 +155,7 @@ def test_a_coordinator_learns_nothing_about_other_municipalities(client, auth, c
     csv = "email;name;role\nhemlig@borlange.se;X;employee\nchef@region.se;Y;employee\n"
     html = client.post("/municipalities/2080/roster", data={"file": (io.BytesIO(csv.encode()), "l.csv")},
                        content_type="multipart/form-data").get_data(as_text=True)  # fmt: skip
-    assert html.count("this email cannot be imported here") == 2
+    assert html.count("e-postadressen kan inte läsas in här") == 2
     assert "2081" not in html and "admin" not in html
 
 
@@ -178,3 +179,65 @@ def test_too_long_or_control_characters_are_rejected_per_row(runner, municipalit
     assert "row 2: a@falun.se rejected: too long" in result.output
     assert "row 3: b@falun.se rejected: control characters" in result.output
     assert "1 created" in result.output
+
+
+def test_the_import_page_explains_in_swedish_and_shows_units_and_plural_counts(
+    client, auth, create_user
+):
+    create_user(email="finns@falun.se", name="Finns Redan")
+    auth.login_as(create_user(role=Role.COORDINATOR))
+    page = client.get("/municipalities/2080/roster").get_data(as_text=True)
+    assert "kolumnerna e-post, namn och roll" in page and "och enhet" in page
+    assert "medarbetare, mötesagent eller kommunkoordinator" in page
+    for english in ("email, name", "municipality", "employee", "coordinator"):
+        assert english not in page, english
+    csv = ("e-post;namn;roll;enhet\nny@falun.se;Ny Person;medarbetare;Hemtjänst Norr\n"
+           "finns@falun.se;Finns Redan;mötesagent;Skolan\nfel;Fel Adress;medarbetare;\n")  # fmt: skip
+    response = client.post("/municipalities/2080/roster",
+                           data={"file": (io.BytesIO(csv.encode()), "lista.csv")},
+                           content_type="multipart/form-data")  # fmt: skip
+    html = response.get_data(as_text=True)
+    assert '<th scope="col">Enhet</th>' in html
+    assert "<td>Hemtjänst Norr</td>" in html and "<td>Skolan</td>" in html
+    assert "&#39;fel&#39; är ingen e-postadress" in html and "not an email" not in html
+    assert (
+        "1 ny person, 1 ändrad person, 0 oförändrade personer och 1 avvisad rad. "
+        "Inget är sparat ännu." in html
+    )
+    data = html.split('name="data" value="')[1].split('"')[0]
+    page = client.post("/municipalities/2080/roster", data={"data": data}, follow_redirects=True)
+    assert (
+        "Personallistan är inläst: 1 ny person, 1 ändrad person och 1 avvisad rad."
+        in page.get_data(as_text=True)
+    )
+    assert users()["ny@falun.se"].unit == "Hemtjänst Norr"
+    two_bad = "email;name;role\nx;X;employee\ny;Y;employee\nz@falun.se;Z;employee\n"
+    html = client.post("/municipalities/2080/roster",
+                       data={"file": (io.BytesIO(two_bad.encode()), "l.csv")},
+                       content_type="multipart/form-data").get_data(as_text=True)  # fmt: skip
+    assert "1 ny person, 0 ändrade personer, 0 oförändrade personer och 2 avvisade rader." in html
+
+
+def test_the_import_page_gives_reasons_in_the_readers_language_escaped(client, auth, create_user):
+    coordinator = create_user(role=Role.COORDINATOR)
+    auth.login_as(coordinator)
+    csv = "email;name;role\n<b>fet</b>;Fet;employee\nny@falun.se;Ny;chef\n"
+
+    def upload(content: str):
+        return client.post("/municipalities/2080/roster",
+                           data={"file": (io.BytesIO(content.encode()), "lista.csv")},
+                           content_type="multipart/form-data")  # fmt: skip
+
+    html = upload(csv).get_data(as_text=True)
+    assert "&#39;&lt;b&gt;fet&lt;/b&gt;&#39; är ingen e-postadress" in html, "the file is text"
+    assert "<b>fet</b>" not in html
+    assert "okänd roll &#39;chef&#39; (medarbetare, mötesagent eller kommunkoordinator)" in html
+    refused = upload("namn;telefon\nA;1\n")
+    assert refused.status_code == 422
+    assert "saknas: e-post, roll" in refused.get_data(as_text=True)
+    coordinator.locale = "en"
+    db.session.commit()
+    html = upload(csv).get_data(as_text=True)
+    assert "&#39;&lt;b&gt;fet&lt;/b&gt;&#39; is not an email address" in html
+    assert "unknown role &#39;chef&#39; (employee, agent or coordinator)" in html
+    assert "missing: email, role" in upload("namn;telefon\nA;1\n").get_data(as_text=True)
