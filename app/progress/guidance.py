@@ -124,6 +124,8 @@ def _lead_course(audience: Audience) -> Course | None:
 
 
 def _course_step(user: User, course: Course, now: datetime) -> Step:
+    """The step within one course: the agent course leads to certification and then to the
+    agent's own sessions; the end-user course to its quiz, via a session or online."""
     completion = course_queries.completion_of(user, course)
     if course.audience == Audience.AGENT:
         if completion is not None and user.role == Role.AGENT and is_certified(user):
@@ -212,20 +214,27 @@ def _follow_up_step(user: User, course: Course, now: datetime, recertify: bool) 
         return Step(
             StepKind.FOLLOW_UP_AHEAD, course=course, training_session=ahead, recertify=recertify
         )
-    open_meeting = db.session.scalar(
+    open_meeting = _next_follow_up(
+        TrainingSession.starts_at > now,
+        TrainingSession.capacity.is_(None)
+        | (TrainingSession.registered_count < TrainingSession.capacity),
+    )
+    kind = StepKind.REGISTER_FOLLOW_UP if open_meeting else StepKind.FOLLOW_UP_PENDING
+    return Step(kind, course=course, training_session=open_meeting, recertify=recertify)
+
+
+def _next_follow_up(*conditions) -> TrainingSession | None:
+    """The first follow-up meeting, not cancelled, that meets the conditions (1 query)."""
+    return db.session.scalar(
         select(TrainingSession)
         .where(
             TrainingSession.kind == SessionKind.AGENT_FOLLOW_UP,
             TrainingSession.cancelled_at.is_(None),
-            TrainingSession.starts_at > now,
-            (TrainingSession.capacity.is_(None))
-            | (TrainingSession.registered_count < TrainingSession.capacity),
+            *conditions,
         )
         .order_by(TrainingSession.starts_at)
         .limit(1)
     )
-    kind = StepKind.REGISTER_FOLLOW_UP if open_meeting else StepKind.FOLLOW_UP_PENDING
-    return Step(kind, course=course, training_session=open_meeting, recertify=recertify)
 
 
 def _agent_work_step(user: User, course: Course, now: datetime) -> Step:
@@ -287,16 +296,7 @@ def work_overview(user: User, now: datetime | None = None) -> WorkOverview:
     """What needs a coordinator's (their municipality) or an admin's (the programme) attention,
     most pressing first; the step is the first of them, else following the coverage."""
     now = now or utcnow()
-    next_follow_up = db.session.scalar(
-        select(TrainingSession)
-        .where(
-            TrainingSession.kind == SessionKind.AGENT_FOLLOW_UP,
-            TrainingSession.cancelled_at.is_(None),
-            TrainingSession.ends_at > now,
-        )
-        .order_by(TrainingSession.starts_at)
-        .limit(1)
-    )
+    next_follow_up = _next_follow_up(TrainingSession.ends_at > now)
     waiting = _agents_waiting_for_follow_up(
         None if user.role == Role.ADMIN else user.municipality_id
     )

@@ -54,7 +54,8 @@ def test_five_colleagues_in_one_action_then_all_attended(page: Page, live_server
     expect(page).to_have_url(f"{url}#attendance")
     expect(page.locator("#attendance")).to_be_focused()
     expect(page.get_by_text("Närvaron är sparad (5 ändringar).")).to_be_visible()
-    expect(page.get_by_role("cell", name=f"Närvarande av {agent.name}")).to_have_count(5)
+    expect(page.get_by_role("radio", name="Närvarande", checked=True)).to_have_count(5)
+    expect(page.locator(".attendance .meta", has_text=f"av {agent.name}")).to_have_count(5)
 
     page.get_by_label("Klistra in namn eller e-postadresser, en per rad").fill(
         f"{walk_in.name.upper()}\nNågon Okänd\n"
