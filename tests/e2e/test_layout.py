@@ -2,7 +2,7 @@
 1280 px the certificate list shows every column; percent signs never wrap; axe-clean."""
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from flask import render_template_string
@@ -13,9 +13,11 @@ from app.certificates.services import issue_certificate
 from app.courses.models import Course, CourseCompletion
 from app.courses.services import sync_courses
 from app.extensions import db
+from app.training.services import create_session, register
 from tests.e2e.test_certificates import log_in
 from tests.e2e.test_reading import assert_accessible
 from tests.quizzes.fixtures import write_quiz_course
+from tests.training.fixtures import certify_agent, details, move
 
 pytestmark = pytest.mark.e2e
 
@@ -81,7 +83,13 @@ def assert_fits_the_phone(page: Page, live_server: str, path: str) -> None:
 def test_learner_pages_fit_a_phone(page: Page, live_server, learner):
     page.set_viewport_size(PHONE)
     log_in(page, live_server, learner.email)
-    for path in ("/", "/courses/", "/courses/agent", "/courses/agent/skills/quiz"):
+    for path in (
+        "/",
+        "/courses/",
+        "/courses/agent",
+        "/courses/agent/skills/quiz",
+        "/certificates/mine",
+    ):
         assert_fits_the_phone(page, live_server, path)
 
     # The progress figure keeps its percent sign on its own line: "0 %" with a no-break space.
@@ -121,13 +129,13 @@ def test_coordinator_and_admin_pages_fit_a_phone(
     page.set_viewport_size(PHONE)
     coordinator = create_user(role=Role.COORDINATOR, email="koord.layout@falun.se")
     log_in(page, live_server, coordinator.email)
-    for path in ("/certificates/", "/municipalities/2080", "/reports/2080"):
+    for path in ("/", "/certificates/", "/municipalities/2080", "/reports/2080"):
         assert_fits_the_phone(page, live_server, path)
     coverage = page.locator("dl.facts dd").first.inner_text()
     assert re.search(r"\(\d+\u00a0%\)", coverage), coverage
 
     switch_user(page, live_server, create_user(role=Role.ADMIN, email="po.layout@region.se").email)
-    for path in ("/reports/", "/certificates/", "/municipalities/"):
+    for path in ("/", "/reports/", "/certificates/", "/municipalities/"):
         assert_fits_the_phone(page, live_server, path)
     page.goto(f"{live_server}/reports/")
     assert re.search(r"\(\d+\u00a0%\)", page.locator("p.lead").inner_text())
@@ -195,3 +203,21 @@ def test_percent_filter_follows_the_language(app, language, text):
         assert render_template_string("{{ 70|percent }}") == text
         assert render_template_string("{{ 54.6|percent }}") == text.replace("70", "55")
         assert render_template_string("{{ none|percent }}") == "–"
+
+
+def test_an_agent_marks_attendance_on_a_phone(page: Page, live_server, create_user):
+    page.set_viewport_size(PHONE)
+    agent = create_user(role=Role.AGENT, email="agent.layout@falun.se", name="Łukasz Ärlig")
+    certify_agent(agent)
+    training_session = create_session(
+        agent, details(place="https://meet.falun.se/j/123456789?pwd=abcdefghijklmnopqrstuvwxyz")
+    )
+    for number in range(3):
+        register(create_user(email=f"en.mycket.lang.adress.{number}@hemtjansten.falun.se"),
+                 training_session)  # fmt: skip
+    move(training_session, -timedelta(minutes=30))
+    log_in(page, live_server, agent.email)
+    for path in ("/", f"/sessions/{training_session.id}"):
+        assert_fits_the_phone(page, live_server, path)
+    radio = page.get_by_role("radio", name="Närvarande").first
+    assert radio.evaluate(FULLY_VISIBLE)  # marking needs no sideways scrolling
