@@ -114,6 +114,7 @@ def flush_outbox(limit: int = 200) -> tuple[int, int]:
         .order_by(OutboxMessage.id)
         .limit(limit)
     ).all()
+    due = _claim(due)
     if not due:
         return 0, 0
     sent = failed = 0
@@ -139,6 +140,31 @@ def flush_outbox(limit: int = 200) -> tuple[int, int]:
             db.session.commit()
     log.info("Outbox: %d sent, %d failed", sent, failed)
     return sent, failed
+
+
+CLAIM_LEASE = timedelta(minutes=10)
+
+
+def _claim(due: list[OutboxMessage]) -> list[OutboxMessage]:
+    """The messages this flush may send: each is leased (its next attempt moved on) only if no
+    other flush took it since it was read, so an app server and the worker flushing at the same
+    moment never send a message twice; a flush that dies leaves it for after the lease."""
+    lease, claimed = utcnow() + CLAIM_LEASE, []
+    for message in due:
+        taken = db.session.execute(
+            db.update(OutboxMessage)
+            .where(
+                OutboxMessage.id == message.id,
+                OutboxMessage.state == MailState.PENDING,
+                OutboxMessage.next_attempt_at == message.next_attempt_at,
+            )
+            .values(next_attempt_at=lease)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if taken:
+            claimed.append(message)
+    db.session.commit()
+    return claimed
 
 
 def _connect() -> smtplib.SMTP:

@@ -9,12 +9,12 @@ from email.policy import default as default_policy
 import pytest
 from aiosmtpd.controller import Controller
 
-from app.auth.models import Role
+from app.auth.models import Role, User
 from app.auth.services import send_activation_links
 from app.core.time import utcnow
 from app.extensions import db
 from app.mail.models import MailState, OutboxMessage
-from app.mail.services import MAX_ATTEMPTS, flush_outbox
+from app.mail.services import MAX_ATTEMPTS, _claim, flush_outbox
 from tests.training.fixtures import details
 
 
@@ -210,3 +210,27 @@ def test_a_line_break_in_a_session_title_is_refused(client, auth, certified_agen
         "ends_at": "2030-01-10T11:00", "mode": "video", "place": "Videorummet",
     })  # fmt: skip
     assert response.status_code == 422 and "styrtecken" in response.get_data(as_text=True)
+
+
+def test_two_flushes_at_once_send_each_message_once(app, smtp, create_user):
+    create_user(email="asa@falun.se", password="")
+    person = db.session.scalar(db.select(User).filter_by(email="asa@falun.se"))
+    person.password_hash = None
+    db.session.commit()
+    with app.test_request_context():
+        send_activation_links([person])
+    db.session.commit()
+    # The worker read the due message (as it was then) just before an app server flushed it.
+    seen_by_worker = db.session.scalars(db.select(OutboxMessage)).all()
+    db.session.expunge_all()
+    assert flush_outbox() == (1, 0)
+    assert _claim(seen_by_worker) == []  # the worker's claim finds it taken: not sent again
+    assert len(smtp.messages) == 1
+    # And while a message is leased to one flush, another cannot take it either.
+    with app.test_request_context():
+        send_activation_links([db.session.get(User, person.id)])
+    db.session.commit()
+    pending = db.session.scalars(db.select(OutboxMessage).filter_by(state="pending")).all()
+    db.session.expunge_all()
+    fresh = db.session.scalars(db.select(OutboxMessage).filter_by(state="pending")).all()
+    assert len(_claim(fresh)) == 1 and _claim(pending) == []
