@@ -4,6 +4,7 @@ import os
 import secrets
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -29,7 +30,8 @@ def create_app(
 
 
 def load_config(app: Flask, config: type[config_module.Config], overrides: dict) -> None:
-    """Layer the configuration sources; refuse to start without a secret key."""
+    """Layer the configuration sources; refuse to start without a secret key (or, in
+    production, without the public address)."""
     app.config.from_object(config)
     if not app.config.get("TESTING"):
         app.config.from_pyfile("config.py", silent=True)
@@ -50,6 +52,33 @@ def load_config(app: Flask, config: type[config_module.Config], overrides: dict)
             raise RuntimeError(
                 "SECRET_KEY is not set: put it in instance/config.py or the environment."
             )
+    configure_hosts(app)
+
+
+def configure_hosts(app: Flask) -> None:
+    """Check PUBLIC_BASE_URL (required in production) and set the trusted hosts: TRUSTED_HOSTS
+    (comma-separated), in production by default PUBLIC_BASE_URL's host; any other Host header
+    is refused, so no link, QR code or PDF ever names an address an attacker sent."""
+    production = app.config.get("APP_ENV") == "production"
+    base = app.config.get("PUBLIC_BASE_URL")
+    if base:
+        parts = urlsplit(base)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise RuntimeError(
+                f"PUBLIC_BASE_URL must be an absolute address such as "
+                f"https://utbildning.example.se, not {base!r}."
+            )
+    elif production:
+        raise RuntimeError(
+            "PUBLIC_BASE_URL is not set: in production (APP_ENV=production) set it to the public "
+            "address, e.g. https://utbildning.example.se; links in mail, PDFs and QR codes use it."
+        )
+    hosts = app.config.get("TRUSTED_HOSTS")
+    if isinstance(hosts, str):
+        hosts = [host.strip() for host in hosts.split(",") if host.strip()]
+    if not hosts and production:
+        hosts = [urlsplit(base).hostname]
+    app.config["TRUSTED_HOSTS"] = list(hosts) if hosts else None
 
 
 def init_extensions(app: Flask) -> None:
@@ -84,6 +113,7 @@ def init_blueprints(app: Flask) -> None:
     from app.mail import services as mail_services
     from app.mail.routes import bp as mail_bp
     from app.municipalities.routes import bp as municipalities_bp
+    from app.privacy.routes import bp as privacy_bp
     from app.quizzes.routes import bp as quizzes_bp
     from app.reports.routes import bp as reports_bp
     from app.sso.routes import bp as sso_bp
@@ -104,6 +134,7 @@ def init_blueprints(app: Flask) -> None:
         account_bp,
         mail_bp,
         sso_bp,
+        privacy_bp,
     ):
         app.register_blueprint(blueprint)
     errors.init_app(app)
@@ -122,9 +153,11 @@ def init_cli(app: Flask) -> None:
     from app.demo.cli import demo_cli
     from app.mail.cli import mail_cli
     from app.municipalities.cli import municipalities_cli
+    from app.privacy.cli import privacy_cli
     from app.sso.cli import sso_cli
 
     for group in (
         users_cli, courses_cli, demo_cli, municipalities_cli, certificates_cli, mail_cli, sso_cli,
+        privacy_cli,
     ):  # fmt: skip
         app.cli.add_command(group)

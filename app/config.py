@@ -7,8 +7,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 ENV_KEYS = (
     "SECRET_KEY", "DATABASE_URL", "REDIS_URL", "COURSES_DIR", "PUBLIC_BASE_URL",
     "MAIL_SERVER", "MAIL_PORT", "MAIL_USE_TLS", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_FROM",
-    "TRUSTED_PROXIES",
+    "TRUSTED_PROXIES", "TRUSTED_HOSTS", "PRIVACY_RETENTION_DAYS",
 )  # fmt: skip
+HSTS = "max-age=31536000; includeSubDomains"
 
 
 def normalise_database_url(url: str) -> str:
@@ -22,11 +23,16 @@ def normalise_database_url(url: str) -> str:
 class Config:
     """Defaults for every environment."""
 
+    APP_ENV = "development"  # "production" requires PUBLIC_BASE_URL and trusts only known hosts
     SECRET_KEY: str | None = None
     DATABASE_URL: str | None = None  # default: SQLite under instance/
     REDIS_URL: str | None = None  # rate-limit storage; memory when unset
     COURSES_DIR = str(BASE_DIR / "courses")
-    PUBLIC_BASE_URL: str | None = None  # printed in certificate QR codes; else the request host
+    PUBLIC_BASE_URL: str | None = None  # links in QR codes, PDFs, mail, xAPI; production needs it
+    # Host names the app answers to (comma-separated in the environment; ".example.se" takes
+    # subdomains); any other Host header gets 400. Production: PUBLIC_BASE_URL's host by default.
+    TRUSTED_HOSTS: list[str] | None = None
+    STRICT_TRANSPORT_SECURITY: str | None = None  # the HSTS header, when set
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -39,6 +45,8 @@ class Config:
     LANGUAGES = ("sv", "en")
     LOGIN_RATE_LIMIT = "20 per minute"  # failed attempts per client address
     LOGIN_ACCOUNT_LIMIT = "5 per minute;20 per hour;50 per day"  # failed attempts per account
+    CHECK_IN_ADDRESS_LIMIT = "30 per minute;300 per day"  # failed check-ins per client address
+    CHECK_IN_PERSON_LIMIT = "10 per minute;50 per day"  # failed check-ins per person
     RATELIMIT_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
     MAIL_SERVER: str | None = None  # unset: messages wait in the outbox (admins can read them)
@@ -48,6 +56,7 @@ class Config:
     MAIL_PASSWORD: str | None = None
     MAIL_FROM = "Vi möts resfritt <no-reply@localhost>"  # set the real sender in production
     ATTENDANCE_WINDOW_DAYS = 14  # attendance may be recorded until this many days after the end
+    PRIVACY_RETENTION_DAYS = 1095  # accounts without activity this long: `flask privacy purge`
 
 
 class DevelopmentConfig(Config):
@@ -55,8 +64,11 @@ class DevelopmentConfig(Config):
 
 
 class ProductionConfig(Config):
-    """Production: secure cookies over HTTPS."""
+    """Production: secure cookies and HSTS over HTTPS; PUBLIC_BASE_URL required."""
 
+    APP_ENV = "production"
+    PREFERRED_URL_SCHEME = "https"
+    STRICT_TRANSPORT_SECURITY = HSTS
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
 
@@ -64,6 +76,7 @@ class ProductionConfig(Config):
 class TestConfig(Config):
     """The test suite: CSRF and rate limits off unless a test turns them on."""
 
+    APP_ENV = "test"
     TESTING = True
     SECRET_KEY = "test-secret-key"  # noqa: S105 - tests only
     WTF_CSRF_ENABLED = False

@@ -2,6 +2,7 @@
 
 # ruff: noqa: E501 - a nested document reads better unwrapped
 
+from app.api.xapi import MAX_PAGE, PAGE_SIZE
 from app.reports.queries import COVERAGE_COLUMNS
 
 _ERROR = {"$ref": "#/components/schemas/Error"}
@@ -16,8 +17,9 @@ _COVERAGE_FIELDS = {
 
 
 def _errors(*codes: int) -> dict:
-    texts = {401: "Not logged in", 403: "Role not allowed", 404: "Not found (or not yours)",
-             429: "Too many requests"}  # fmt: skip
+    texts = {400: "Malformed request", 401: "Not logged in, or the token is unknown, revoked or expired",
+             403: "Role (or a read-only token) not allowed", 404: "Not found (or not yours)",
+             422: "A query parameter does not fit its schema", 429: "Too many requests"}  # fmt: skip
     return {
         str(code): {"description": texts[code], "content": {"application/json": {"schema": _ERROR}}}
         for code in codes
@@ -31,13 +33,17 @@ OPENAPI = {
         "version": "1.0.0",
         "description": "Coverage of the cascade training per municipality, and certificate "
         "verification. Authenticate with the session cookie or `Authorization: Bearer <token>` "
-        "(tokens from your profile page or `flask users token EMAIL`). A coordinator sees only "
-        "their own municipality; another one answers 404.",
+        "(tokens from your profile page or `flask users token EMAIL [--days N] [--read-only]`; "
+        "a bearer token decides whatever cookies come along, and an expired one answers 401). "
+        "A coordinator sees only their own municipality; another one answers 404. Every error "
+        "answers JSON in the `Error` schema: 400, 401, 403, 404 (also for unknown paths), 405 "
+        "(with an `Allow` header), 422 (a query parameter outside its schema), 429 and 500.",
     },
     "servers": [{"url": "/api/v1"}],
     "components": {
         "securitySchemes": {
-            "bearer": {"type": "http", "scheme": "bearer"},
+            "bearer": {"type": "http", "scheme": "bearer",
+                       "description": "A token may expire and may be read-only (GET only)."},
             "session": {"type": "apiKey", "in": "cookie", "name": "session"},
         },
         "schemas": {
@@ -120,16 +126,17 @@ OPENAPI = {
             "get": {
                 "summary": "xAPI 1.0.3 statements (completed, passed, failed, attended) for an LRS",
                 "parameters": [
-                    {"name": "since", "in": "query", "schema": {"type": "string", "format": "date-time"}},
-                    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 0}},
+                    {"name": "since", "in": "query", "description": "Only statements after this time (ISO 8601; without an offset, UTC)",
+                     "schema": {"type": "string", "format": "date-time"}},
+                    {"name": "page", "in": "query", "description": f"Page number from 0, {PAGE_SIZE} statements a page; past the last page, `more` continues from a later `since`",
+                     "schema": {"type": "integer", "minimum": 0, "maximum": MAX_PAGE, "default": 0}},
                 ],
                 "responses": {
                     "200": {"description": "A StatementResult: statements, oldest first, and `more`",
                             "content": {"application/json": {"schema": {"type": "object", "properties": {
                                 "statements": {"type": "array", "items": {"type": "object"}},
-                                "more": {"type": "string"}}}}}},
-                    "400": {"description": "Bad since or page", "content": {"application/json": {"schema": _ERROR}}},
-                    **_errors(401, 403),
+                                "more": {"type": "string", "description": "The next page's address, or empty"}}}}}},
+                    **_errors(401, 403, 422),
                 },
             }
         },

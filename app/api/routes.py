@@ -1,18 +1,22 @@
 """JSON API under /api/v1 (DESIGN §6): session cookie or `Authorization: Bearer <token>`."""
 
-from datetime import UTC, datetime
+from datetime import datetime, timedelta
 from functools import wraps
 
-from flask import Blueprint, abort, jsonify, request, url_for
+from flask import Blueprint, abort, g, jsonify, request, url_for
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
 from app.api import xapi
 from app.api.openapi import OPENAPI
-from app.auth.tokens import user_for_token
+from app.api.params import query_params
+from app.auth.tokens import active_token
 from app.certificates import queries as certificate_queries
 from app.certificates.codes import normalise_code
-from app.extensions import csrf, limiter, login_manager
+from app.certificates.routes import verify_limit
+from app.core.errors import answer_json_under
+from app.core.urls import public_base
+from app.extensions import csrf
 from app.municipalities.access import get_municipality_or_404
 from app.reports import queries as report_queries
 from app.reports.access import may_see_coverage
@@ -21,10 +25,42 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
 
 
-@bp.errorhandler(HTTPException)
 def json_error(error: HTTPException):
-    """Every API error as JSON: {"error": status, "message": ...}."""
-    return jsonify(error=error.code, message=error.description), error.code
+    """Every API error as JSON in the documented `Error` schema: {"error": status, "message"}."""
+    response = jsonify(error=error.code, message=error.description)
+    response.status_code = error.code or 500
+    if error.code == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="api"'
+    return response
+
+
+# Under /api/ every error answers JSON, also a 404 for a path no route knows, a 405 and a 500.
+bp.record_once(lambda state: answer_json_under(state.app, "/api/", json_error))
+
+
+def bearer_token() -> str | None:
+    """The token of an `Authorization: Bearer <token>` header (any case of "Bearer"), if any."""
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    return (token.strip() or None) if scheme.lower() == "bearer" else None
+
+
+@bp.before_request
+def authenticate_bearer():
+    """A bearer token decides who calls, whatever cookies come along (the session is never
+    read, so its protection cannot turn the token away).
+
+    :raise 401: the token is unknown, revoked or expired, or its user deactivated.
+    :raise 403: a read-only token on a request that would change something.
+    """
+    token = bearer_token()
+    if token is None:
+        return
+    row = active_token(token)
+    if row is None:
+        abort(401, description="the bearer token is unknown, revoked or expired")
+    if not row.allows(request.method):
+        abort(403, description="this token may only read (GET)")
+    g._login_user = row.user  # Flask-Login's current user for this request only
 
 
 def api_requires(predicate):
@@ -83,37 +119,28 @@ def municipality_coverage(code: str):
     )
 
 
+def _next_page(page: int, found: list[dict]) -> str:
+    """The address of the next page; past the deepest page, page 0 after the last statement's
+    time less a microsecond (statements sharing it come again, with the same ids)."""
+    if page < xapi.MAX_PAGE:
+        return url_for(".xapi_statements", since=request.args.get("since"), page=page + 1)
+    later = datetime.fromisoformat(found[-1]["timestamp"]) - timedelta(microseconds=1)
+    return url_for(".xapi_statements", since=later.isoformat(), page=0)
+
+
 @bp.get("/xapi/statements")
 @api_requires(may_see_coverage)
 def xapi_statements():
     """xAPI 1.0.3 statements after `since` (ISO 8601), paged by `page`, for an LRS."""
-    since = None
-    if request.args.get("since"):
-        try:
-            since = datetime.fromisoformat(request.args["since"].replace("Z", "+00:00"))
-        except ValueError:
-            abort(400, description="since must be an ISO 8601 time, e.g. 2026-01-31T00:00:00Z")
-        if since.tzinfo is None:
-            since = since.replace(tzinfo=UTC)
-        try:
-            since = since.astimezone(UTC)
-        except OverflowError:
-            abort(400, description="since is out of range")
-    page = request.args.get("page", 0, type=int) or 0
-    if not 0 <= page <= 100000:
-        abort(400, description="page must be between 0 and 100000")
-    base = request.url_root.rstrip("/")
-    found, more = xapi.statements(current_user, base, since, page)
-    next_url = (
-        url_for(".xapi_statements", since=request.args.get("since"), page=page + 1) if more else ""
-    )
-    response = jsonify(statements=found, more=next_url)
+    params = query_params("/xapi/statements")
+    found, more = xapi.statements(current_user, public_base(), params["since"], params["page"])
+    response = jsonify(statements=found, more=_next_page(params["page"], found) if more else "")
     response.headers["X-Experience-API-Version"] = "1.0.3"
     return response
 
 
 @bp.get("/certificates/<code>")
-@limiter.limit("30 per minute")
+@verify_limit
 def certificate(code: str):
     """Public verification of a certificate: valid, revoked or unknown; never the email."""
     normalised = normalise_code(code)
@@ -130,12 +157,3 @@ def certificate(code: str):
         issued_at=found.issued_at.isoformat(),
         revoked=found.revoked,
     )
-
-
-@login_manager.request_loader
-def load_user_from_token(req):
-    """Let a bearer token log an API request in (no session is created for it)."""
-    scheme, _, token = req.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() == "bearer" and token.strip() and req.path.startswith("/api/"):
-        return user_for_token(token.strip())
-    return None

@@ -25,6 +25,7 @@ VERBS = {
 }
 NAMESPACE = uuid.UUID("5f1d1c52-7a9e-4d0b-9a5e-3c1b8f0d2e61")  # stable statement ids
 PAGE_SIZE = 100
+MAX_PAGE = 1000  # each page reads the ones before it; deeper, `more` moves `since` forward
 # Context extension of a session entered after it was held ("registrerat i efterhand").
 RECORDED_AFTER = "/xapi/extensions/recorded-after-the-fact"
 

@@ -33,14 +33,18 @@ def create_command(email, name, role, municipality_code, password):
 @users_cli.command("token")
 @click.argument("email")
 @click.option("--name", default="CLI", help="What the token is for.")
-def token_command(email: str, name: str):
+@click.option(
+    "--days", type=click.IntRange(1, 3650), help="Valid this many days (default: until revoked)."
+)
+@click.option("--read-only", is_flag=True, help="The token may only read (GET).")
+def token_command(email: str, name: str, days: int | None, read_only: bool):
     """Print a new API token for the user (shown once; only its hash is kept)."""
     user = db.session.scalar(db.select(User).filter_by(email=normalise_email(email)))
     if user is None:
         raise click.ClickException(f"no user with the email '{email}'")
     if not user.active:
         raise click.ClickException(f"{user.email} is deactivated")
-    click.echo(create_token(user, name))
+    click.echo(create_token(user, name, days=days, read_only=read_only))
 
 
 @users_cli.command("import")

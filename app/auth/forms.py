@@ -6,6 +6,8 @@ from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringF
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from app.core.validation import no_control_characters
+
 
 class LoginForm(FlaskForm):
     """Email and password."""
@@ -64,7 +66,8 @@ class ProfileForm(FlaskForm):
     """One's own name and interface language."""
 
     name = StringField(
-        _l("Namn"), validators=[DataRequired(_l("Skriv ditt namn.")), Length(max=200)],
+        _l("Namn"),
+        validators=[DataRequired(_l("Skriv ditt namn.")), Length(max=200), no_control_characters],
         render_kw={"autocomplete": "name"},
     )  # fmt: skip
     locale = SelectField(

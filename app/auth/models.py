@@ -28,6 +28,11 @@ def hash_password(password: str) -> str:
     return generate_password_hash(password, method="scrypt")
 
 
+# Matches no password (it names no hash method), and counts as chosen, so nobody is offered
+# an activation link for an erased account.
+UNUSABLE_PASSWORD = "!"  # noqa: S105 - no password: a stored hash that matches none
+
+
 class User(UserMixin, db.Model):
     """A person: employee, agent, coordinator (one municipality) or admin (none)."""
 
@@ -52,13 +57,23 @@ class User(UserMixin, db.Model):
     # Raised by logout, a new password and deactivation: every session of the person ends.
     session_version: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The last sign-in; the retention period of inactive accounts counts from it (DESIGN §5).
+    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Erased (GDPR): pseudonymised and never signs in again; `active` still says whether the
+    # person counts in coverage, so erasing changes no figure (app.privacy.services).
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     municipality: Mapped[Municipality | None] = relationship()
 
     @property
     def is_active(self) -> bool:
-        """Deactivated users cannot log in (Flask-Login asks this)."""
-        return self.active
+        """Deactivated and erased users cannot log in (Flask-Login asks this)."""
+        return self.active and self.erased_at is None
+
+    @classmethod
+    def reachable(cls):
+        """`is_active` in SQL: people who can sign in, be added to a session and get e-mail."""
+        return (cls.active.is_(True)) & (cls.erased_at.is_(None))
 
     def set_password(self, password: str) -> None:
         """Store an scrypt hash of the password."""

@@ -10,10 +10,13 @@ from app.auth.links import LinkPurpose, link_url
 from app.auth.models import SESSION_VERSION_KEY, Role, User, hash_password
 from app.auth.passwords import password_problems
 from app.auth.tokens import revoke_all_tokens
+from app.core.time import utcnow
 from app.core.validation import EMAIL
 from app.extensions import db
 from app.mail.services import queue_mail
 from app.municipalities.models import Municipality
+from app.privacy import services as privacy
+from app.privacy.models import AuditAction
 
 log = logging.getLogger(__name__)
 # Checked against when the email is unknown, so both failures take the same time.
@@ -35,7 +38,7 @@ def authenticate(email: str, password: str) -> User | None:
     if user is None or not user.password_hash:
         User(password_hash=_DUMMY_HASH).check_password(password)
         return None
-    if not user.check_password(password) or not user.active:
+    if not user.check_password(password) or not user.is_active:
         return None
     return user
 
@@ -79,10 +82,14 @@ def create_user(
 
 
 def start_session(user: User) -> None:
-    """Sign the person in with a fresh session that their next logout or password ends."""
+    """Sign the person in with a fresh session that their next logout or password ends, and
+    note the sign-in (the retention period of inactive accounts counts from it)."""
     session.clear()  # nothing from before the sign-in survives
-    login_user(user)
+    if not login_user(user):  # deactivated or erased: Flask-Login refuses (`is_active`)
+        return
     session[SESSION_VERSION_KEY] = user.session_version
+    user.last_seen_at = utcnow()
+    db.session.commit()
 
 
 def end_sessions(user: User) -> None:
@@ -104,6 +111,8 @@ def set_password_from_link(user: User, password: str) -> list[str]:
     """Set the password chosen through an activation or reset link, ending every other session
     and revoking the person's API tokens (a reset is how one recovers from a break-in; the link
     is used up with it); return the problems instead when the password is refused."""
+    if user.erased_at is not None:  # an erased account never gets a password again
+        return [str(_l("Länken är inte giltig. Kontrollera att hela adressen kom med."))]
     problems = password_problems(password, user.email, user.name)
     if problems:
         return problems
@@ -130,19 +139,22 @@ def change_password(user: User, current: str, new: str) -> list[str]:
     return []
 
 
-def send_activation_links(users: list[User]) -> int:
-    """Queue an activation e-mail for each active person without a password (1 commit)."""
-    count = 0
+def send_activation_links(users: list[User], by: User | None = None) -> int:
+    """Queue an activation e-mail for each active person without a password (1 commit); a
+    coordinator's or admin's sending (`by`) goes into the audit log, one entry per person."""
+    sent = []
     for user in users:
-        if user.active and not user.password_hash:
+        if user.is_active and not user.password_hash:
             queue_mail(
                 "activation", user.email, user.locale, user=user,
                 link=link_url(user, LinkPurpose.ACTIVATE),
             )  # fmt: skip
-            count += 1
+            sent.append(user)
+    if by is not None:
+        privacy.audit_each(by, AuditAction.ACTIVATION_SENT, [(user, {}) for user in sent])
     db.session.commit()
-    log.info("Queued %d activation link(s)", count)
-    return count
+    log.info("Queued %d activation link(s)", len(sent))
+    return len(sent)
 
 
 def request_password_reset(email: str) -> None:
@@ -151,7 +163,7 @@ def request_password_reset(email: str) -> None:
     The caller answers the same whether or not the address exists.
     """
     user = db.session.scalar(db.select(User).filter_by(email=normalise_email(email)))
-    if user is None or not user.active:
+    if user is None or not user.is_active:
         log.info("Password reset asked for an unknown or inactive address")
         return
     if not user.password_hash:

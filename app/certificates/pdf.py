@@ -10,10 +10,9 @@ from babel.dates import format_date
 from reportlab.lib.colors import HexColor
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfgen.canvas import Canvas
 
 from app.certificates.codes import display_code
-from app.core.pdf import AUTHOR, BRAND, FONT, INK, MUTED, register_font
+from app.core.pdf import BRAND, FONT, INK, MUTED, TaggedCanvas
 from app.core.qr import draw_qr
 from app.core.time import STOCKHOLM
 
@@ -54,57 +53,67 @@ def write_pages(pages: Iterable[CertificatePage], output: BinaryIO, title: str) 
 
     Pages are drawn as the iterable yields them, so rows can stream from the database.
     """
-    register_font()
-    canvas = Canvas(output, pagesize=PAGE, lang="sv", pageCompression=1, invariant=0)
+    canvas = TaggedCanvas(output, pagesize=PAGE, pageCompression=1, invariant=0)
     canvas.setTitle(title)
-    canvas.setAuthor(AUTHOR)
     canvas.setSubject(f"Intyg från utbildningen {PROGRAMME}")
-    canvas.setCreator(PROGRAMME)
     count = 0
     for page in pages:
-        draw_certificate(canvas, page)
+        with canvas.element("Sect"):
+            draw_certificate(canvas, page)
         canvas.showPage()
         count += 1
     canvas.save()
     return count
 
 
-def _fit(canvas: Canvas, text: str, size: float, max_width: float, minimum: float = 12) -> float:
+def _fit(text: str, size: float, max_width: float, minimum: float = 12) -> float:
     """The largest font size up to `size` at which the text fits the width."""
     while size > minimum and pdfmetrics.stringWidth(text, FONT, size) > max_width:
         size -= 1
     return size
 
 
-def _centred(canvas: Canvas, text: str, y: float, size: float, colour=INK) -> None:
+def _centred(canvas: TaggedCanvas, text: str, y: float, size: float, colour=INK, tag="P") -> None:
     width, _ = PAGE
-    canvas.setFont(FONT, _fit(canvas, text, size, width - 200))
-    canvas.setFillColor(colour)
-    canvas.drawCentredString(width / 2, y, text)
+    with canvas.tagged(tag):
+        canvas.setFont(FONT, _fit(text, size, width - 200))
+        canvas.setFillColor(colour)
+        canvas.drawCentredString(width / 2, y, text)
 
 
-def draw_certificate(canvas: Canvas, page: CertificatePage) -> None:
-    """Draw one certificate on the current page."""
+def _right(canvas: TaggedCanvas, x: float, y: float, text: str, size: float, colour) -> None:
+    with canvas.tagged("P"):
+        canvas.setFont(FONT, size)
+        canvas.setFillColor(colour)
+        canvas.drawRightString(x, y, text)
+
+
+def draw_certificate(canvas: TaggedCanvas, page: CertificatePage) -> None:
+    """Draw one certificate on the current page, tagged in reading order."""
     width, height = PAGE
-    # Frame: a broad programme-green border with a thin gold line inside.
-    canvas.setStrokeColor(BRAND)
-    canvas.setLineWidth(10)
-    canvas.rect(24, 24, width - 48, height - 48)
-    canvas.setStrokeColor(ACCENT)
-    canvas.setLineWidth(1.5)
-    canvas.rect(40, 40, width - 80, height - 80)
+    with canvas.artifact():
+        # Frame: a broad programme-green border with a thin gold line inside.
+        canvas.setStrokeColor(BRAND)
+        canvas.setLineWidth(10)
+        canvas.rect(24, 24, width - 48, height - 48)
+        canvas.setStrokeColor(ACCENT)
+        canvas.setLineWidth(1.5)
+        canvas.rect(40, 40, width - 80, height - 80)
 
-    canvas.setFont(FONT, 13)
-    canvas.setFillColor(BRAND)
-    canvas.drawCentredString(width / 2, height - 88, PROGRAMME.upper(), charSpace=4)
+    # Spaced capitals read letter by letter: the element's text is the name as written.
+    with canvas.tagged("P", actual_text=PROGRAMME):
+        canvas.setFont(FONT, 13)
+        canvas.setFillColor(BRAND)
+        canvas.drawCentredString(width / 2, height - 88, PROGRAMME.upper(), charSpace=4)
     _centred(canvas, "Dalarnas 15 kommuner – utbildning för resfria möten", height - 108, 11, MUTED)
 
-    _centred(canvas, "Intyg", height - 175, 48, BRAND)
+    _centred(canvas, "Intyg", height - 175, 48, BRAND, tag="H1")
     _centred(canvas, "Härmed intygas att", height - 215, 14, MUTED)
     _centred(canvas, page.holder_name, height - 260, 34)
-    canvas.setStrokeColor(ACCENT)
-    canvas.setLineWidth(1)
-    canvas.line(width / 2 - 160, height - 274, width / 2 + 160, height - 274)
+    with canvas.artifact():
+        canvas.setStrokeColor(ACCENT)
+        canvas.setLineWidth(1)
+        canvas.line(width / 2 - 160, height - 274, width / 2 + 160, height - 274)
     _centred(canvas, "har genomfört", height - 304, 14, MUTED)
     _centred(canvas, page.course_title, height - 336, 24)
 
@@ -117,21 +126,22 @@ def draw_certificate(canvas: Canvas, page: CertificatePage) -> None:
         _centred(canvas, f"Utbildare: {page.trainer_name}, mötesagent", height - 392, 12, INK)
 
     # Signature line, bottom left.
-    canvas.setStrokeColor(MUTED)
-    canvas.setLineWidth(0.8)
-    canvas.line(90, 120, 330, 120)
-    canvas.setFont(FONT, 10)
-    canvas.setFillColor(MUTED)
-    canvas.drawString(90, 105, "Programkontoret, Vi möts resfritt")
+    with canvas.artifact():
+        canvas.setStrokeColor(MUTED)
+        canvas.setLineWidth(0.8)
+        canvas.line(90, 120, 330, 120)
+    with canvas.tagged("P"):
+        canvas.setFont(FONT, 10)
+        canvas.setFillColor(MUTED)
+        canvas.drawString(90, 105, "Programkontoret, Vi möts resfritt")
 
-    # Verification, bottom right: QR code to the public page, and the code to type.
+    # Verification, bottom right: the address and the code to type, and a QR code to the page.
     qr_size = 92
-    draw_qr(canvas, page.verify_url, width - 90 - qr_size, 72, qr_size)
-    canvas.setFont(FONT, 9)
-    canvas.setFillColor(MUTED)
     text_right = width - 90 - qr_size - 14
-    canvas.drawRightString(text_right, 140, "Kontrollera intyget")
-    canvas.drawRightString(text_right, 126, page.verify_url)
-    canvas.setFont(FONT, 12)
-    canvas.setFillColor(INK)
-    canvas.drawRightString(text_right, 104, f"Verifieringskod: {display_code(page.code)}")
+    _right(canvas, text_right, 140, "Kontrollera intyget", 9, MUTED)
+    _right(canvas, text_right, 126, page.verify_url, 9, MUTED)
+    _right(canvas, text_right, 104, f"Verifieringskod: {display_code(page.code)}", 12, INK)
+    x = width - 90 - qr_size
+    with canvas.figure(f"QR-kod till intygets kontrollsida: {page.verify_url}", x, 72, qr_size,
+                       qr_size):  # fmt: skip
+        draw_qr(canvas, page.verify_url, x, 72, qr_size)

@@ -19,10 +19,11 @@ from app.certificates import queries, services
 from app.certificates.access import may_list, may_revoke, scope_of
 from app.certificates.codes import display_code, normalise_code
 from app.certificates.forms import CertificateFilterForm, RevokeForm, VerifyForm
-from app.certificates.pdf import certificate_pdf, swedish_date
+from app.certificates.pdf import certificate_pdf
 from app.core.access import requires
-from app.core.exports import csv_bytes
+from app.core.exports import csv_bytes, local_time
 from app.core.responses import attachment
+from app.core.validation import known_args, query_int
 from app.extensions import limiter
 from app.progress.guidance import learning_step
 
@@ -30,6 +31,9 @@ bp = Blueprint("certificates", __name__)
 # Certificate codes are shown grouped ("K7QM-X2RT-PA9D") wherever a template prints one.
 bp.add_app_template_global(display_code)
 VERIFY_LIMIT = "30 per minute"
+# One budget per address for every way to check a code (form, page, API), so they do not add up.
+verify_limit = limiter.shared_limit(VERIFY_LIMIT, scope="verify")
+FILTER_NAMES = ("municipality", "course", "issued_from", "issued_to", "session", "trainer")
 
 
 def _visible_or_404(certificate_id: int):
@@ -89,7 +93,7 @@ def _filters_from_request():
 def _back_to_filters():
     """Invalid filters on a download: back to the list, where the form shows what is wrong."""
     flash(_("Kontrollera filtren."), "error")
-    return redirect(url_for(".index", **request.args))
+    return redirect(url_for(".index", **known_args(FILTER_NAMES)))
 
 
 @bp.get("/certificates/")
@@ -97,7 +101,7 @@ def _back_to_filters():
 def index():
     """The certificates of the coordinator's municipality (or any, for admins), filtered."""
     form, filters = _filters_from_request()
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    page = query_int("page", 1)
     rows, total = queries.list_page(scope_of(current_user), filters, page) if filters else ([], 0)
     return render_template(
         "certificates/index.html",
@@ -106,7 +110,7 @@ def index():
         total=total,
         page=page,
         pages=max(1, -(-total // queries.PAGE_SIZE)),
-        query={k: v for k, v in request.args.items() if k != "page"},
+        query=known_args(FILTER_NAMES),
         everywhere=scope_of(current_user).municipality_id is None,
     ), (200 if filters else 422)
 
@@ -120,7 +124,7 @@ def print_pack():
         return _back_to_filters()
     if queries.count_valid(scope_of(current_user), filters) == 0:
         flash(_("Det finns inga giltiga intyg att skriva ut med de här filtren."), "info")
-        return redirect(url_for(".index", **request.args))
+        return redirect(url_for(".index", **known_args(FILTER_NAMES)))
     output = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)  # noqa: SIM115 - send_file closes it
     services.write_print_pack(scope_of(current_user), filters, output, "Intyg – utskriftspaket")
     output.seek(0)
@@ -145,7 +149,7 @@ def export_csv():
             row.certificate.course_title,
             row.certificate.course_version,
             row.municipality_name,
-            swedish_date(row.certificate.issued_at),
+            local_time(row.certificate.issued_at).date(),
             row.certificate.trainer_name,
             _("återkallat") if row.certificate.revoked else _("giltigt"),
         ]
@@ -172,7 +176,7 @@ def revoke(certificate_id: int):
 
 
 @bp.get("/verify")
-@limiter.limit(VERIFY_LIMIT)
+@verify_limit
 def verify_form():
     """Type a code from a certificate to check it."""
     form = VerifyForm(request.args)
@@ -187,7 +191,7 @@ def verify_form():
 
 
 @bp.get("/verify/<code>")
-@limiter.limit(VERIFY_LIMIT)
+@verify_limit
 def verify(code: str):
     """Public: is this certificate valid, revoked or unknown? Name, course and date only."""
     normalised = normalise_code(code)

@@ -19,6 +19,8 @@ from app.core.urls import external_url
 from app.courses.models import Audience, Course, CourseCompletion
 from app.extensions import db
 from app.mail.services import queue_mail
+from app.privacy.models import AuditAction
+from app.privacy.services import audit
 from app.progress.completion import (
     completion_withdrawn,
     course_completed,
@@ -209,6 +211,8 @@ def revoke_certificate(certificate: Certificate, by: User, reason: str) -> None:
     certificate.revoked_by_id = by.id
     if certificate.course.audience == Audience.AGENT:
         withdraw_after_revocation(certificate.holder, certificate.revoked_at, by)
+    audit(by, AuditAction.CERTIFICATE_REVOKED, certificate.holder, code=certificate.code,
+          reason=certificate.revoked_reason)  # fmt: skip
     db.session.commit()
     log.info("Certificate %s revoked by %s: %s", certificate.code, by.email, reason)
 

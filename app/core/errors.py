@@ -1,14 +1,20 @@
-"""Friendly error pages; the 500 handler rolls back the failed transaction."""
+"""Friendly error pages (JSON where an area such as the API asks for it); the 500 handler rolls
+back the failed transaction."""
 
-from flask import Flask, render_template, request
+from collections.abc import Callable
+
+from flask import Flask, Response, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError, SecurityError
 
 from app.extensions import db
 
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+JSON_AREAS = "json_error_areas"  # app.extensions key: path prefix → the area's error handler
+# Headers an error carries that the answer keeps (405 says what is allowed, 429 when to retry).
+KEPT_HEADERS = ("Allow", "Retry-After")
 
 MESSAGES = {
     400: _l("Begäran kunde inte tolkas. Gå tillbaka och försök igen."),
@@ -42,15 +48,52 @@ def render_error(status: int, message: str | None = None) -> tuple[str, int]:
     )
 
 
+def answer_json_under(app: Flask, prefix: str, handler: Callable[[HTTPException], Response]):
+    """Let an area (the API) answer every error under a path prefix itself, even a 404 for a
+    path no route matches and a 500."""
+    app.extensions.setdefault(JSON_AREAS, {})[prefix] = handler
+
+
+def _area_handler() -> Callable[[HTTPException], Response] | None:
+    for prefix, handler in current_app.extensions.get(JSON_AREAS, {}).items():
+        if request.path.startswith(prefix):
+            return handler
+    return None
+
+
+def _answer(error: HTTPException, message: str | None = None):
+    """The area's answer to an HTTP error, or the friendly page, keeping `Allow`/`Retry-After`."""
+    handler = _area_handler()
+    if handler is not None:
+        response = handler(error)
+    else:
+        body, status = render_error(error.code or 500, message)
+        response = current_app.make_response((body, status))
+    for name, value in error.get_headers():
+        if name in KEPT_HEADERS:
+            response.headers[name] = value
+    return response
+
+
 def init_app(app: Flask) -> None:
-    """Register handlers for HTTP errors, CSRF failures and unexpected exceptions."""
+    """Register handlers for HTTP errors, CSRF failures, unknown hosts and unexpected
+    exceptions."""
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
         """The form's security token was missing or stale."""
         problem = _("Formulärets säkerhetstoken saknas eller har gått ut.")
         remedy = _("Ladda om sidan och försök igen.")
-        return render_error(400, f"{problem} {remedy}")
+        return _answer(error, f"{problem} {remedy}")
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(error: SecurityError):
+        """A Host header outside TRUSTED_HOSTS: no page (nothing can build links for it)."""
+        if (handler := _area_handler()) is not None:
+            return handler(BadRequest("unknown host"))
+        return _("Den här adressen hör inte till tjänsten."), 400, {
+            "Content-Type": "text/plain; charset=utf-8"
+        }  # fmt: skip
 
     @app.before_request
     def refuse_nul_bytes():
@@ -59,17 +102,17 @@ def init_app(app: Flask) -> None:
         if request.method == "POST" and request.mimetype in FORM_TYPES:
             values.extend(request.form.values())
         if any("\x00" in value for value in values):
-            return render_error(400)
+            return _answer(BadRequest("NUL byte in the request"))
         return None
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        """Any HTTP error: the friendly page with the same status."""
-        return render_error(error.code or 500)
+        """Any HTTP error: the friendly page (or the area's JSON) with the same status."""
+        return _answer(error)
 
     @app.errorhandler(Exception)
     def server_error(error: Exception):
         """An unexpected exception: roll back, log, apologise."""
         db.session.rollback()
         app.logger.exception("Unhandled exception", exc_info=error)
-        return render_error(500)
+        return _answer(InternalServerError())

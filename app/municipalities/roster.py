@@ -11,9 +11,11 @@ from sqlalchemy import func
 
 from app.auth.models import Role, User
 from app.auth.signals import agent_role_ended
-from app.core.validation import EMAIL
+from app.core.validation import EMAIL, has_hidden_characters
 from app.extensions import db
 from app.municipalities.models import Municipality
+from app.privacy.models import AuditAction
+from app.privacy.services import audit
 
 log = logging.getLogger(__name__)
 MAX_BYTES = 1024 * 1024
@@ -177,8 +179,10 @@ ONLY_ADMINS = _l("bara programkontoret ger eller ändrar rollen kommunkoordinato
 def _judge(row, existing, codes, municipality, any_municipality, seen) -> tuple[str, str | Text]:
     if len(row.email) > 254 or len(row.name) > 200 or len(row.unit) > 200:
         return "rejected", _l("för lång (e-post högst 254 tecken, namn och enhet högst 200)")
-    if any(ord(char) < 32 for char in row.email + row.name + row.unit):
-        return "rejected", _l("styrtecken är inte tillåtna")
+    if has_hidden_characters(row.email + row.name + row.unit):
+        return "rejected", _l(
+            "osynliga styrtecken är inte tillåtna (till exempel tecken som vänder skrivriktningen)"
+        )
     if not EMAIL.match(row.email):
         return "rejected", _l("'%(email)s' är ingen e-postadress", email=row.email)
     if row.email in seen:
@@ -251,9 +255,11 @@ def apply(report: RosterReport, by: User | None = None) -> None:
         set_target_from_roster(codes[code])
     for user in ended:
         agent_role_ended.send(user, by=by)
+    created, updated, rejected = (report.count(s) for s in ("created", "updated", "rejected"))
+    audit(by, AuditAction.ROSTER_IMPORTED, municipalities=sorted(touched), created=created,
+          updated=updated, rejected=rejected)  # fmt: skip
     db.session.commit()
-    counts = [report.count(status) for status in ("created", "updated", "rejected")]
-    log.info("Roster import: %d created, %d updated, %d rejected", *counts)
+    log.info("Roster import: %d created, %d updated, %d rejected", created, updated, rejected)
 
 
 def set_target_from_roster(municipality: Municipality) -> None:

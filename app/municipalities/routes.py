@@ -16,6 +16,7 @@ from app.core.access import requires
 from app.core.exports import csv_bytes
 from app.core.responses import attachment
 from app.core.time import utcnow
+from app.core.validation import known_args
 from app.labels import label
 from app.municipalities import queries, roster, services
 from app.municipalities.access import (
@@ -74,7 +75,7 @@ def people(code: str):
         total=total,
         page=page,
         pages=max(1, -(-total // queries.PAGE_SIZE)),
-        query={k: v for k, v in request.args.items() if k != "page" and v},
+        query=known_args(("q", "role", "status", "trained")),
         filter_form=filter_form,
         waiting=queries.count_waiting_for_activation(municipality, current_user),
         target_form=form,
@@ -249,7 +250,7 @@ def move_person(user_id: int):
 def send_person_activation(user_id: int):
     """E-mail one person their activation link (only if they have not chosen a password)."""
     person = _managed_person(user_id)
-    if send_activation_links([person]):
+    if send_activation_links([person], by=current_user):
         flash(_("En aktiveringslänk skickas till %(email)s.", email=person.email), "info")
     else:
         flash(_("%(name)s behöver ingen aktiveringslänk.", name=person.name), "error")
@@ -333,7 +334,8 @@ def _unpack(data: str) -> bytes:
 def send_activation(code: str):
     """E-mail an activation link to everyone here who has not chosen a password yet."""
     municipality = get_municipality_or_404(code)
-    count = send_activation_links(queries.waiting_for_activation(municipality, current_user))
+    waiting = queries.waiting_for_activation(municipality, current_user)
+    count = send_activation_links(waiting, by=current_user)
     flash(_("Aktiveringslänkar skickas till %(n)d personer.", n=count), "info")
     return redirect(url_for(".people", code=code))
 

@@ -24,6 +24,8 @@ from app.municipalities.access import roles_assignable_by
 from app.municipalities.models import Municipality
 from app.municipalities.queries import email_taken
 from app.municipalities.roster import set_target_from_roster
+from app.privacy.models import AuditAction
+from app.privacy.services import audit
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +72,8 @@ def set_targets(
     """The programme office's targets; roster imports keep the staff target from now on."""
     municipality.staff_target, municipality.staff_target_explicit = staff_target, True
     municipality.agent_target = agent_target
+    audit(by, AuditAction.TARGETS_SET, municipality_id=municipality.id, staff=staff_target,
+          agents=agent_target)  # fmt: skip
     db.session.commit()
     log.info("Targets of %s set by %s: %d staff, %s agents", municipality.code, by.email,
              staff_target, agent_target)  # fmt: skip
@@ -88,6 +92,7 @@ def set_active(person, active: bool, by=None) -> None:
     set_target_from_roster(person.municipality)
     if was_active_agent and not active:
         agent_role_ended.send(person, by=by)
+    audit(by, AuditAction.PERSON_REACTIVATED if active else AuditAction.PERSON_DEACTIVATED, person)
     db.session.commit()
     log.info("%s is now %s", person.email, "active" if active else "deactivated")
 
@@ -127,6 +132,7 @@ def create_person(
     db.session.flush()
     if municipality is not None:
         set_target_from_roster(municipality)
+    audit(by, AuditAction.PERSON_CREATED, person, role=role)
     db.session.commit()
     log.info("%s created %s (%s) in %s", by.email, email, role,
              municipality.code if municipality else "the programme office")  # fmt: skip
@@ -137,8 +143,10 @@ def update_person(person: User, name: str, role: str, unit: str, by: User) -> No
     """Change someone's name, role and unit; an agent who gets another role loses their
     certification (`agent_role_ended`), and someone made admin leaves their municipality.
 
-    :raise PersonError: a role `by` may not give.
+    :raise PersonError: a role `by` may not give, or an erased person (who stays anonymous).
     """
+    if person.erased_at is not None:
+        raise PersonError("name", _l("Personen är raderad: uppgifterna kan inte ändras."))
     if role != person.role:
         _check_role(role, by)
     if person.role == Role.ADMIN and role != Role.ADMIN:
@@ -157,6 +165,8 @@ def update_person(person: User, name: str, role: str, unit: str, by: User) -> No
         set_target_from_roster(former)
     if was_active_agent and role != Role.AGENT:
         agent_role_ended.send(person, by=by)
+    if role != old_role:
+        audit(by, AuditAction.ROLE_CHANGED, person, old=old_role, new=role)
     db.session.commit()
     log.info("%s updated %s (role %s -> %s)", by.email, person.email, old_role, role)
 
@@ -178,5 +188,6 @@ def move_person(person: User, municipality: Municipality, by: User) -> None:
     set_target_from_roster(municipality)  # grows with the newcomer; the old one is not lowered
     if person.active and person.role == Role.AGENT:
         agent_role_ended.send(person, by=by)
+    audit(by, AuditAction.PERSON_MOVED, person, old=former, new=municipality.code)
     db.session.commit()
     log.info("%s moved %s from %s to %s", by.email, person.email, former, municipality.code)

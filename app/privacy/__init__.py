@@ -1,1 +1,1 @@
-"""Privacy: what the platform holds about a person, for the person (GDPR art. 15 and 20)."""
+"""Privacy (GDPR): what the platform holds about a person, erasure, retention, the audit log."""

@@ -7,9 +7,8 @@ from flask_login import current_user
 
 from app.auth.models import Role
 from app.core.access import requires
-from app.core.exports import csv_bytes, xlsx_bytes
+from app.core.exports import csv_bytes, local_time, xlsx_bytes
 from app.core.responses import attachment
-from app.core.time import STOCKHOLM
 from app.courses.models import CompletionMethod
 from app.labels import label
 from app.municipalities.access import get_municipality_or_404
@@ -92,7 +91,6 @@ def coverage_export(kind: str):
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-PEOPLE_HEADER = ["Namn", "E-post", "Roll", "Aktiv", "Utbildad", "Hur", "Datum", "Utbildare"]
 
 
 @bp.get("/<code>/people.<any(csv, xlsx):kind>")
@@ -100,16 +98,18 @@ PEOPLE_HEADER = ["Namn", "E-post", "Roll", "Aktiv", "Utbildad", "Hur", "Datum", 
 def people_export(code: str, kind: str):
     """The municipality's people with their training status, for Excel."""
     place = get_municipality_or_404(code)
+    header = [_("Namn"), _("E-post"), _("Roll"), _("Aktiv"), _("Utbildad"), _("Hur"), _("Datum"),
+              _("Utbildare")]  # fmt: skip
     rows = [
-        [p.name, p.email, label(Role, p.role), "ja" if p.active else "nej",
-         "ja" if p.completed_at else "nej", label(CompletionMethod, p.method),
-         p.completed_at.date().isoformat() if p.completed_at else "", p.trainer or ""]
+        [p.name, p.email, label(Role, p.role), _("ja") if p.active else _("nej"),
+         _("ja") if p.completed_at else _("nej"), label(CompletionMethod, p.method),
+         local_time(p.completed_at).date() if p.completed_at else None, p.trainer or ""]
         for p in queries.people_status(place)
     ]  # fmt: skip
     name = f"personal-{place.code}"
     if kind == "csv":
-        return attachment(csv_bytes(PEOPLE_HEADER, rows), f"{name}.csv", "text/csv")
-    return attachment(xlsx_bytes(place.name, PEOPLE_HEADER, rows), f"{name}.xlsx", XLSX)
+        return attachment(csv_bytes(header, rows), f"{name}.csv", "text/csv")
+    return attachment(xlsx_bytes(place.name, header, rows), f"{name}.xlsx", XLSX)
 
 
 @bp.get("/<code>/sessions.<any(csv, xlsx):kind>")
@@ -126,9 +126,9 @@ def sessions_export(code: str, kind: str):
         ts = line.training_session
         late = ""
         if ts.recorded_after_the_fact:
-            late = f"{ts.created_at.astimezone(STOCKHOLM):%Y-%m-%d %H:%M} {line.recorded_by or ''}"
+            late = f"{local_time(ts.created_at):%Y-%m-%d %H:%M} {line.recorded_by or ''}"
         rows.append([
-            f"{ts.starts_at.astimezone(STOCKHOLM):%Y-%m-%d %H:%M}", ts.title, line.agent_name,
+            ts.starts_at, ts.title, line.agent_name,
             label(SessionMode, ts.mode), _("ja") if line.held else _("nej"), line.attendees,
             line.trained, _("inställt") if ts.cancelled else "", late.strip(),
         ])  # fmt: skip

@@ -22,6 +22,7 @@ from joserfc.errors import JoseError
 
 from app.auth.services import normalise_email, start_session
 from app.core.security import CONTENT_SECURITY_POLICY, is_safe_redirect
+from app.core.urls import external_url
 from app.extensions import db, limiter
 from app.sso import oidc
 from app.sso.forms import SsoLoginForm
@@ -127,10 +128,7 @@ def _login_limit() -> str:
 
 def _callback_url() -> str:
     """Where the provider sends the person back (the public address when one is configured)."""
-    base = current_app.config.get("PUBLIC_BASE_URL")
-    if base:
-        return base.rstrip("/") + url_for("sso.callback")
-    return url_for("sso.callback", _external=True)
+    return external_url("sso.callback")
 
 
 def _failed(problem: SignInProblem):

@@ -55,7 +55,7 @@ def may_join(user: User, training_session: TrainingSession) -> bool:
 
 def may_be_added(person: User, training_session: TrainingSession) -> bool:
     """Whom the trainer may put on the list: active people who may join it."""
-    return person.active and may_join(person, training_session)
+    return person.is_active and may_join(person, training_session)
 
 
 def may_reopen(user: User) -> bool:

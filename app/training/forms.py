@@ -17,7 +17,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.core.time import STOCKHOLM
-from app.core.validation import no_control_characters
+from app.core.validation import no_control_characters, no_control_characters_in_lines
 from app.labels import choices
 from app.training.models import SessionMode
 
@@ -60,7 +60,8 @@ class SessionForm(FlaskForm):
         ],
     )
     notes = TextAreaField(
-        _l("Anteckningar till deltagarna"), validators=[Optional(), Length(max=2000)]
+        _l("Anteckningar till deltagarna"),
+        validators=[Optional(), Length(max=2000), no_control_characters_in_lines],
     )
 
     def local(self, field) -> datetime:
@@ -102,7 +103,11 @@ class ReopenForm(FlaskForm):
 
     reason = StringField(
         _l("Varför öppnas tillfället igen?"),
-        validators=[DataRequired(_l("Skriv varför tillfället öppnas igen.")), Length(max=500)],
+        validators=[
+            DataRequired(_l("Skriv varför tillfället öppnas igen.")),
+            Length(max=500),
+            no_control_characters,
+        ],
     )
 
 

@@ -39,7 +39,7 @@ def notify_attended(training_session: TrainingSession, user_ids: list[int]) -> i
         )
     )
     people = db.session.scalars(
-        select(User).where(User.id.in_(user_ids), User.active.is_(True), ~completed)
+        select(User).where(User.id.in_(user_ids), User.reachable(), ~completed)
     ).all()
     url = external_url("quizzes.start_page", slug=course.slug, module_slug=module.slug)
     queue_mails(

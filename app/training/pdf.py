@@ -3,7 +3,6 @@
 import io
 from collections.abc import Iterable
 from datetime import datetime
-from html.parser import HTMLParser
 from xml.sax.saxutils import escape
 
 from babel.dates import format_datetime, format_time
@@ -13,7 +12,6 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import (
     Flowable,
-    ListFlowable,
     ListItem,
     Paragraph,
     SimpleDocTemplate,
@@ -22,10 +20,22 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from app.core.pdf import AUTHOR, BRAND, FONT, INK, MUTED, register_font
+from app.core.pdf import (
+    AUTHOR,
+    BRAND,
+    FONT,
+    INK,
+    MUTED,
+    TableTags,
+    TaggedCanvas,
+    TaggedList,
+    TaggedParagraph,
+    register_font,
+)
 from app.core.qr import draw_qr
 from app.core.text import swedish_key
 from app.core.time import STOCKHOLM
+from app.training.kit import Block, Run, kit_blocks
 
 LINE = HexColor("#c9d2cd")
 WASH = HexColor("#f3f6f4")
@@ -52,66 +62,51 @@ def _styles() -> dict[str, ParagraphStyle]:
     }
 
 
-class _HtmlToFlowables(HTMLParser):
-    """Turn the sanitised lesson HTML (headings, paragraphs, lists, tables) into flowables."""
-
-    INLINE = {"strong": "b", "b": "b", "em": "i", "i": "i", "code": "font face='Courier'"}
-
-    def __init__(self, styles):
-        super().__init__(convert_charrefs=True)
-        self.styles, self.flowables = styles, []
-        self.text, self.block = "", None
-        self.lists: list[list] = []
-        self.table: list[list[str]] | None = None
-
-    def handle_starttag(self, tag, attrs):
-        if tag in ("h2", "h3", "h4", "p", "li", "td", "th"):
-            self.text, self.block = "", tag
-        elif tag in ("ul", "ol"):
-            self.lists.append([])
-        elif tag == "table":
-            self.table = []
-        elif tag == "tr" and self.table is not None:
-            self.table.append([])
-        elif tag in self.INLINE:
-            self.text += f"<{self.INLINE[tag]}>"
-        elif tag == "br":
-            self.text += "<br/>"
-
-    def handle_endtag(self, tag):
-        if tag in self.INLINE:
-            self.text += f"</{self.INLINE[tag].split()[0]}>"
-        elif tag in ("td", "th") and self.table is not None:
-            style = self.styles["cell"]
-            self.table[-1].append(
-                Paragraph(f"<b>{self.text}</b>" if tag == "th" else self.text, style)
-            )
-        elif tag == "table" and self.table:
-            self.flowables.append(_table(self.table, header=True))
-            self.table = None
-        elif tag == "li" and self.lists:
-            self.lists[-1].append(
-                ListItem(Paragraph(self.text, self.styles["body"]), leftIndent=12)
-            )
-        elif tag in ("ul", "ol") and self.lists:
-            items = self.lists.pop()
-            kind = "bullet" if tag == "ul" else "1"
-            self.flowables.append(
-                ListFlowable(items, bulletType=kind, bulletFontName=FONT, leftIndent=14)
-            )
-        elif tag in ("h2", "h3", "h4", "p") and self.block == tag:
-            style = self.styles["h3" if tag == "h4" else tag if tag != "p" else "body"]
-            self.flowables.append(Paragraph(self.text, style))
-        if tag in ("h2", "h3", "h4", "p", "li", "td", "th"):
-            self.text, self.block = "", None
-
-    def handle_data(self, data):
-        if self.block is not None:
-            self.text += escape(data)
+def _markup(runs: list[Run], bold: bool = False) -> str:
+    """reportlab paragraph markup for runs of text (inline code in the body font: no Courier)."""
+    parts = []
+    for run in runs:
+        text = "<br/>" if run.text == "\n" else escape(run.text)
+        if run.italic:
+            text = f"<i>{text}</i>"
+        if run.bold or bold:
+            text = f"<b>{text}</b>"
+        parts.append(text)
+    return "".join(parts)
 
 
-def _table(rows: list[list], header: bool, widths=None) -> Table:
-    table = Table(rows, colWidths=widths, repeatRows=1 if header else 0, hAlign="LEFT")
+def _flowables(blocks: list[Block], styles) -> list[Flowable]:
+    """Tagged flowables for a kit document's blocks: H2–H4, P, L › LI › Lbl + LBody, Table."""
+    flowables = []
+    for block in blocks:
+        if block.kind == "heading":
+            style = styles["h2" if block.level == 2 else "h3"]
+            flowables.append(TaggedParagraph(_markup(block.runs), style, tag=f"H{block.level}"))
+        elif block.kind == "paragraph":
+            flowables.append(TaggedParagraph(_markup(block.runs), styles["body"]))
+        elif block.kind == "list":
+            items = [
+                ListItem(TaggedParagraph(_markup(runs), styles["body"], tag="LBody"), leftIndent=12)
+                for runs in block.items
+            ]
+            kind = "1" if block.ordered else "bullet"
+            flowables.append(TaggedList(items, bulletType=kind, bulletFontName=FONT, leftIndent=14))
+        elif block.kind == "table":
+            rows = [
+                [Paragraph(_markup(runs, bold=header), styles["cell"]) for runs, header in row]
+                for row in block.rows
+            ]
+            leading = (n for n, row in enumerate(block.rows) if not all(h for _, h in row))
+            header_rows = next(leading, len(block.rows))  # the first rows, if all TH
+            flowables.append(_table(rows, header=True, header_rows=header_rows))
+    return flowables
+
+
+def _table(rows: list[list], header: bool, widths=None, header_rows: int | None = None) -> Table:
+    """A tagged table; `header` shades and repeats the first row, `header_rows` are TH cells."""
+    header_rows = int(header) if header_rows is None else header_rows
+    table = Table(rows, colWidths=widths, repeatRows=1 if header else 0, hAlign="LEFT",
+                  renderCB=TableTags(header_rows))  # fmt: skip
     table.setStyle(TableStyle([
         ("GRID", (0, 0), (-1, -1), 0.5, LINE),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -124,54 +119,57 @@ def _table(rows: list[list], header: bool, widths=None) -> Table:
 
 
 def _document(buffer, title: str, subject: str) -> SimpleDocTemplate:
+    """An A4 document; build it with `_build` so that it is tagged."""
     return SimpleDocTemplate(
         buffer, pagesize=A4, title=title, author=AUTHOR,
-        subject=subject, lang="sv", leftMargin=20 * mm, rightMargin=20 * mm,
+        subject=subject, leftMargin=20 * mm, rightMargin=20 * mm,
         topMargin=18 * mm, bottomMargin=18 * mm,
     )  # fmt: skip
 
 
-def _footer(text: str):
-    def draw(canvas, doc):
-        canvas.saveState()
-        canvas.setFont(FONT, 8)
-        canvas.setFillColor(MUTED)
-        canvas.drawString(20 * mm, 10 * mm, text)
-        canvas.drawRightString(A4[0] - 20 * mm, 10 * mm, f"Sida {doc.page}")
-        canvas.restoreState()
+def _build(document: SimpleDocTemplate, story: list[Flowable], footer: str) -> None:
+    """Typeset the story on a tagged canvas, the running footer as an artifact on every page."""
 
-    return draw
+    def draw_footer(canvas, doc):
+        with canvas.artifact("Pagination", "Footer"):
+            canvas.saveState()
+            canvas.setFont(FONT, 8)
+            canvas.setFillColor(MUTED)
+            canvas.drawString(20 * mm, 10 * mm, footer)
+            canvas.drawRightString(A4[0] - 20 * mm, 10 * mm, f"Sida {doc.page}")
+            canvas.restoreState()
+
+    document.build(
+        story, onFirstPage=draw_footer, onLaterPages=draw_footer, canvasmaker=TaggedCanvas
+    )
 
 
 def kit_document_pdf(title: str, html: str) -> bytes:
     """A kit document (rendered lesson HTML) as a typeset A4 PDF."""
     styles = _styles()
-    parser = _HtmlToFlowables(styles)
-    parser.feed(html)
     story = [
-        Paragraph("VI MÖTS RESFRITT · UTBILDNINGSPAKET", styles["small"]),
+        TaggedParagraph("VI MÖTS RESFRITT · UTBILDNINGSPAKET", styles["small"]),
         Spacer(1, 4),
-        Paragraph(escape(title), styles["h1"]),
-        *parser.flowables,
+        TaggedParagraph(escape(title), styles["h1"], tag="H1"),
+        *_flowables(kit_blocks(html), styles),
     ]
     buffer = io.BytesIO()
-    footer = _footer(f"Vi möts resfritt – {title}")
-    _document(buffer, title, "Utbildningspaket för mötesagenter").build(
-        story, onFirstPage=footer, onLaterPages=footer
-    )
+    document = _document(buffer, title, "Utbildningspaket för mötesagenter")
+    _build(document, story, f"Vi möts resfritt – {title}")
     return buffer.getvalue()
 
 
 class _QrFlowable(Flowable):
-    """A QR code of `size` points."""
+    """A QR code of `size` points, tagged as a Figure with `alt` as its alternative text."""
 
-    def __init__(self, text: str, size: float):
+    def __init__(self, text: str, size: float, alt: str):
         super().__init__()
-        self.text, self.size = text, size
+        self.text, self.size, self.alt = text, size, alt
         self.width = self.height = size
 
     def draw(self):
-        draw_qr(self.canv, self.text, 0, 0, self.size)
+        with self.canv.figure(self.alt, 0, 0, self.size, self.size):
+            draw_qr(self.canv, self.text, 0, 0, self.size)
 
 
 def local_time(moment: datetime) -> str:
@@ -184,20 +182,25 @@ def attendance_sheet_pdf(training_session, agent_name: str, names: Iterable[str]
     """The session's attendance sheet: details, names A–Ö, blank rows, signatures, check-in QR."""
     styles = _styles()
     end = format_time(training_session.ends_at.astimezone(STOCKHOLM), "HH:mm", locale="sv")
+    check_in_page = check_in_url.split("?")[0]
     details = [
-        Paragraph(
+        TaggedParagraph(
             f"<b>När:</b> {escape(local_time(training_session.starts_at))}–{end}", styles["body"]
         ),
-        Paragraph(f"<b>Var:</b> {escape(training_session.place)}", styles["body"]),
-        Paragraph(f"<b>Utbildare:</b> {escape(agent_name)}", styles["body"]),
-        Paragraph(
+        TaggedParagraph(f"<b>Var:</b> {escape(training_session.place)}", styles["body"]),
+        TaggedParagraph(f"<b>Utbildare:</b> {escape(agent_name)}", styles["body"]),
+        TaggedParagraph(
             f"<b>Incheckning:</b> skanna koden eller skriv <b>{training_session.check_in_code}</b> "
-            f"på {escape(check_in_url.split('?')[0])}",
+            f"på {escape(check_in_page)}",
             styles["body"],
         ),
     ]
-    header = Table([[details, _QrFlowable(check_in_url, 30 * mm)]], colWidths=[130 * mm, 40 * mm])
-    header.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    qr = _QrFlowable(check_in_url, 30 * mm, f"QR-kod till incheckningen: {check_in_page}")
+    # A layout table (not tagged as a table): its paragraphs and the QR code tag themselves.
+    header = Table([[details, qr]], colWidths=[130 * mm, 40 * mm])
+    header.setStyle(
+        TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("FONTNAME", (0, 0), (-1, -1), FONT)])
+    )
     rows = [
         [
             Paragraph(f"<b>{label}</b>", styles["cell"])
@@ -214,18 +217,18 @@ def attendance_sheet_pdf(training_session, agent_name: str, names: Iterable[str]
              ("BOTTOMPADDING", (0, 1), (-1, -1), 7)]  # fmt: skip
     table.setStyle(TableStyle(roomy))
     story = [
-        Paragraph("VI MÖTS RESFRITT · NÄRVAROLISTA", styles["small"]),
+        TaggedParagraph("VI MÖTS RESFRITT · NÄRVAROLISTA", styles["small"]),
         Spacer(1, 4),
-        Paragraph(escape(training_session.title), styles["h1"]),
+        TaggedParagraph(escape(training_session.title), styles["h1"], tag="H1"),
         header,
         Spacer(1, 8),
         table,
         Spacer(1, 6),
-        Paragraph(AFTER_SESSION, styles["small"]),
+        TaggedParagraph(AFTER_SESSION, styles["small"]),
     ]
     buffer = io.BytesIO()
-    footer = _footer(f"Närvarolista – {training_session.title}")
-    _document(
+    document = _document(
         buffer, f"Närvarolista: {training_session.title}", "Närvarolista för utbildningstillfälle"
-    ).build(story, onFirstPage=footer, onLaterPages=footer)
+    )
+    _build(document, story, f"Närvarolista – {training_session.title}")
     return buffer.getvalue()

@@ -98,7 +98,7 @@ def roster_search(
     if len(text) < 2:
         return []
     query = db.select(User).where(
-        User.active.is_(True),
+        User.reachable(),
         contains_folded(text, User.name, User.email, User.unit),  # "ängström" finds "Ängström"
         User.id.not_in(
             db.select(Attendance.user_id).where(Attendance.session_id == training_session.id)

@@ -22,7 +22,10 @@ from flask_login import current_user, login_required
 from app.core.access import requires
 from app.core.qr import qr_svg_path
 from app.core.responses import attachment
+from app.core.security import configured_limit, failed, person_or_address
 from app.core.time import STOCKHOLM, utcnow
+from app.core.urls import external_url
+from app.extensions import limiter
 from app.progress.guidance import step_at_session
 from app.training import access, queries, services, timing
 from app.training.calendar import session_ics
@@ -34,6 +37,7 @@ from app.training.forms import (
     SessionForm,
 )
 from app.training.kit import kit_documents
+from app.training.kit_docx import DOCX, kit_document_docx
 from app.training.models import AttendanceStatus
 from app.training.pdf import attendance_sheet_pdf, kit_document_pdf
 
@@ -69,7 +73,7 @@ def _open_or_back(training_session):
 
 
 def _check_in_url(training_session) -> str:
-    return url_for("training.check_in", code=training_session.check_in_code, _external=True)
+    return external_url("training.check_in", code=training_session.check_in_code)
 
 
 ATTENDANCE, ADD_PEOPLE = "attendance", "add-people"  # sections of the session page
@@ -304,8 +308,8 @@ def _confirm(person, training_session, added_by) -> None:
 
 def _mail_links(training_session) -> tuple[str, str]:
     """The session page's address and this host, for the calendar file of a confirmation."""
-    url = url_for(".detail", session_id=training_session.id, _external=True)
-    return url, urlsplit(request.host_url).hostname or "localhost"
+    url = external_url("training.detail", session_id=training_session.id)
+    return url, urlsplit(url).hostname or "localhost"
 
 
 @bp.post(f"/sessions/{ID}/unregister")
@@ -438,8 +442,8 @@ def attendance(session_id: int):
 def calendar_file(session_id: int):
     """The session as a calendar event (.ics)."""
     training_session = _visible_or_404(session_id)
-    url = url_for(".detail", session_id=training_session.id, _external=True)
-    data = session_ics(training_session, url, urlsplit(request.host_url).hostname or "localhost")
+    url, host = _mail_links(training_session)
+    data = session_ics(training_session, url, host)
     return attachment(data, f"utbildningstillfalle-{training_session.id}.ics", "text/calendar")
 
 
@@ -457,9 +461,15 @@ def attendance_sheet(session_id: int):
 
 
 @bp.route("/checkin", methods=["GET", "POST"])
+@limiter.limit(configured_limit("CHECK_IN_ADDRESS_LIMIT"), methods=["POST"], deduct_when=failed)
+@limiter.limit(
+    configured_limit("CHECK_IN_PERSON_LIMIT"), methods=["POST"], key_func=person_or_address,
+    deduct_when=failed,
+)  # fmt: skip
 @login_required
 def check_in():
-    """Self check-in with the code (or the QR code, which fills it in)."""
+    """Self check-in with the code (or the QR code, which fills it in); failed attempts are
+    limited per person and per address, so codes cannot be guessed."""
     form = CheckInForm(
         data={"code": request.args.get("code", "")} if request.method == "GET" else None
     )
@@ -514,3 +524,14 @@ def kit_pdf(slug: str):
     return attachment(
         kit_document_pdf(document.title, document.html), f"{slug}.pdf", "application/pdf"
     )
+
+
+@bp.get("/kit/<slug>.docx")
+@requires(access.works_with_sessions)
+def kit_docx(slug: str):
+    """One kit document as an editable Word file, for municipalities to adapt."""
+    if not access.may_use_kit(current_user):
+        abort(403)
+    documents = {d.slug: d for d in kit_documents(current_app.config["COURSES_DIR"])}
+    document = documents.get(slug) or abort(404)
+    return attachment(kit_document_docx(document.title, document.html), f"{slug}.docx", DOCX)

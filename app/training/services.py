@@ -15,6 +15,8 @@ from app.core.time import utcnow
 from app.extensions import db
 from app.mail.models import OutboxMessage
 from app.mail.services import Attachment, queue_mail, queue_mails, render_mail
+from app.privacy.models import AuditAction
+from app.privacy.services import audit, audit_each
 from app.progress.completion import complete_via_attendance, withdraw_via_session
 from app.training import access, timing
 from app.training.calendar import session_ics
@@ -178,6 +180,8 @@ def reopen_session(training_session: TrainingSession, by: User, reason: str) -> 
     training_session.reopened_at = utcnow()
     training_session.reopened_by_id = by.id
     training_session.reopen_reason = reason.strip()
+    audit(by, AuditAction.SESSION_REOPENED, municipality_id=training_session.municipality_id,
+          session=training_session.id, reason=training_session.reopen_reason)  # fmt: skip
     db.session.commit()
     log.info("Session %d reopened by %s: %s", training_session.id, by.email, reason)
 
@@ -501,6 +505,12 @@ def mark_attendance(
         complete_via_attendance(training_session, attended)
         withdraw_via_session(training_session, absent_after_all, by=marker)
         notify_attended(training_session, newly[AttendanceStatus.ATTENDED])
+        # an audit entry per changed mark, all in one INSERT
+        marks = [
+            (u, {"session": training_session.id, "status": s}) for s in newly for u in newly[s]
+        ]
+        audit_each(marker, AuditAction.ATTENDANCE_MARKED, marks,
+                   municipality_id=training_session.municipality_id)  # fmt: skip
         db.session.commit()  # the marks, completions, certificates and e-mail: one transaction
     except Exception:
         db.session.rollback()
@@ -530,17 +540,25 @@ def check_in(user: User, code: str) -> TrainingSession:
     """Self check-in with the session's code, from 30 minutes before the start until the end.
 
     :raise TrainingError: an unknown code, outside the window, or a session the user may not join.
+        An unknown code, a cancelled session's and one outside its window get the same message,
+        so that guessing cannot tell which codes exist.
     """
     normalised = "".join(code.split()).upper()[:8]
     training_session = db.session.scalar(
         db.select(TrainingSession).filter_by(check_in_code=normalised)
     )
-    if training_session is None or training_session.cancelled:
-        raise TrainingError(_l("Koden finns inte. Kontrollera att du har skrivit rätt."))
     now = utcnow()
-    if now < training_session.starts_at - CHECK_IN_EARLY or now > training_session.ends_at:
+    if (
+        training_session is None
+        or training_session.cancelled
+        or not training_session.starts_at - CHECK_IN_EARLY <= now <= training_session.ends_at
+    ):
         raise TrainingError(
-            _l("Incheckningen är öppen från 30 minuter före start tills tillfället slutar.")
+            _l(
+                "Koden gäller inte just nu. Kontrollera att du har skrivit rätt, eller fråga "
+                "utbildaren. Incheckningen är öppen från 30 minuter före start tills "
+                "tillfället slutar."
+            )
         )
     if user.id == training_session.agent_id:
         raise TrainingError(_l("Utbildaren kan inte vara deltagare på sitt eget tillfälle."))
@@ -585,7 +603,7 @@ def send_reminders(base_url: str, host: str, now: datetime | None = None) -> int
         .where(
             Attendance.status == AttendanceStatus.REGISTERED,
             Attendance.reminded_at.is_(None),
-            User.active.is_(True),
+            User.reachable(),
             TrainingSession.cancelled_at.is_(None),
             TrainingSession.starts_at.between(now + REMIND_AHEAD[0], now + REMIND_AHEAD[1]),
         )

@@ -18,6 +18,7 @@ from app.courses.models import Course, CourseCompletion
 from app.extensions import db
 from app.training.models import Attendance, AttendanceStatus, SessionKind, TrainingSession
 from tests.conftest import app_with_empty_database
+from tests.core.pdf_tags import assert_accessible
 from tests.courses.test_completion import certify, pass_quiz
 from tests.quizzes.fixtures import read_all_lessons
 
@@ -156,7 +157,8 @@ def test_pdf_prints_names_course_code_date_and_metadata(
     metadata = reader.metadata
     assert "Provkurs" in metadata.title and "Åsa Öberg-Nguyễn" in metadata.title
     assert "Vi möts resfritt" in metadata.author and metadata.subject
-    assert reader.trailer["/Root"]["/Lang"] == "sv"
+    assert reader.trailer["/Root"]["/Lang"] == "sv-SE"
+    assert_accessible(response.data)
     assert qr_targets == [f"http://localhost/verify/{certificate.code}"]
 
 
@@ -279,6 +281,7 @@ def test_print_pack_has_one_page_per_selected_valid_certificate(
     assert len(reader.pages) == 5
     text = " ".join(page.extract_text() for page in reader.pages)
     assert "Morabo" not in text and "Återkallad" not in text
+    assert len(assert_accessible(response.data).root.find("Sect")) == 5
 
 
 def test_csv_lists_the_same_selection_safely_for_excel(client, auth, create_user, make_certificate):

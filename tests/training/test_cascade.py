@@ -78,13 +78,13 @@ def test_check_in_window(create_user, certified_agent, start_in, minutes, ok):
 
 def test_wrong_code_and_other_municipality_are_refused(create_user, certified_agent):
     session = move(create_session(certified_agent, details()), -timedelta(minutes=5))
-    with pytest.raises(TrainingError, match="Koden finns inte"):
+    with pytest.raises(TrainingError, match="Koden gäller inte just nu"):
         check_in(create_user(), "ZZZZZZ")
     with pytest.raises(TrainingError, match="annan kommun"):
         check_in(create_user(municipality_code="2062"), session.check_in_code)
     session.cancelled_at = session.starts_at
     db.session.commit()
-    with pytest.raises(TrainingError, match="Koden finns inte"):
+    with pytest.raises(TrainingError, match="Koden gäller inte just nu"):
         check_in(create_user(), session.check_in_code)
 
 

@@ -11,6 +11,7 @@ from app.auth.models import Role
 from app.extensions import db
 from app.training.models import Attendance, AttendanceStatus, SessionKind, TrainingSession
 from app.training.services import register
+from tests.core.pdf_tags import assert_accessible
 from tests.training.fixtures import move
 
 
@@ -200,6 +201,7 @@ def test_attendance_sheet_pdf(client, auth, certified_agent, create_user, end_us
         "Swedish A–Ö"
     )
     assert end_user_session.check_in_code in text and "Łukasz Ärlig" in text
+    assert_accessible(response.data)
 
 
 def test_reach_page_counts(client, auth, certified_agent, create_user, end_user_session):
@@ -226,6 +228,7 @@ def test_kit_is_for_certified_agents(client, auth, create_user, certified_agent)
         text = " ".join(page.extract_text() for page in reader.pages)
         assert "Vi möts resfritt".upper() in text.upper() and "å" in text and "ö" in text
         assert reader.metadata.title
+        assert_accessible(response.data)
     assert client.get("/kit/finns-inte.pdf").status_code == 404
 
 
