@@ -5,6 +5,7 @@ from flask import Flask
 from app.certificates.access import may_list as may_list_certificates
 from app.mail.access import may_read_outbox
 from app.municipalities.access import may_manage_people, may_see_every_municipality
+from app.privacy.access import may_erase, may_read_audit_log
 from app.reports.access import may_see_coverage
 from app.training.access import works_with_sessions
 
@@ -18,4 +19,6 @@ def init_app(app: Flask) -> None:
         may_manage_people=may_manage_people,
         may_see_every_municipality=may_see_every_municipality,
         may_read_outbox=may_read_outbox,
+        may_erase=may_erase,
+        may_read_audit_log=may_read_audit_log,
     )

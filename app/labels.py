@@ -1,5 +1,6 @@
 """The programme's vocabulary in the interface: one translated label per role, audience,
-session kind and mode, attendance status and completion method, for pages and exports alike."""
+session kind and mode, attendance status, completion method and audit action, for pages and
+exports alike."""
 
 from enum import StrEnum
 from functools import partial
@@ -9,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.auth.models import Role
 from app.courses.models import Audience, CompletionMethod
+from app.privacy.models import AuditAction
 from app.training.models import AttendanceStatus, SessionKind, SessionMode
 
 LABELS: dict[type[StrEnum], dict[str, object]] = {
@@ -40,6 +42,20 @@ LABELS: dict[type[StrEnum], dict[str, object]] = {
         CompletionMethod.ONLINE: _l("online"),
         CompletionMethod.SESSION: _l("via tillfälle"),
     },
+    AuditAction: {
+        AuditAction.ROSTER_IMPORTED: _l("Personallista inläst"),
+        AuditAction.PERSON_CREATED: _l("Person tillagd"),
+        AuditAction.ROLE_CHANGED: _l("Roll ändrad"),
+        AuditAction.PERSON_MOVED: _l("Flyttad till en annan kommun"),
+        AuditAction.PERSON_DEACTIVATED: _l("Konto avslutat"),
+        AuditAction.PERSON_REACTIVATED: _l("Konto återaktiverat"),
+        AuditAction.ACTIVATION_SENT: _l("Aktiveringslänk skickad"),
+        AuditAction.ATTENDANCE_MARKED: _l("Närvaro markerad"),
+        AuditAction.SESSION_REOPENED: _l("Tillfälle öppnat igen"),
+        AuditAction.CERTIFICATE_REVOKED: _l("Intyg återkallat"),
+        AuditAction.TARGETS_SET: _l("Mål ändrade"),
+        AuditAction.PERSON_ERASED: _l("Person raderad"),
+    },
 }
 
 
@@ -56,8 +72,8 @@ def choices(kind: type[StrEnum]) -> list[tuple[str, object]]:
 
 
 def init_app(app: Flask) -> None:
-    """Make `role_label`, `audience_label`, `kind_label`, `mode_label`, `status_label` and
-    `method_label` available in every template."""
+    """Make `role_label`, `audience_label`, `kind_label`, `mode_label`, `status_label`,
+    `method_label` and `action_label` available in every template."""
     app.jinja_env.globals.update(
         role_label=partial(label, Role),
         audience_label=partial(label, Audience),
@@ -65,4 +81,5 @@ def init_app(app: Flask) -> None:
         mode_label=partial(label, SessionMode),
         status_label=partial(label, AttendanceStatus),
         method_label=partial(label, CompletionMethod),
+        action_label=partial(label, AuditAction),
     )

@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 ANY = [("", _l("Alla"))]
@@ -35,7 +36,11 @@ class CertificateFilterForm(FlaskForm):
             ("trainer", "trainers"),
             ("session", "sessions"),
         ):
-            self[name].choices = ANY + [(str(value), label) for value, label in choices[key]]
+            # Course titles are Swedish course content: marked so in any UI language.
+            extra = {"lang": "sv"} if name == "course" else {}
+            self[name].choices = ANY + [
+                SelectChoice(str(value), label, render_kw=extra) for value, label in choices[key]
+            ]
 
     def validate(self, extra_validators=None) -> bool:
         """Also check that the date range is not reversed."""

@@ -6,7 +6,8 @@ from wtforms import BooleanField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-from app.privacy.labels import ACTION_LABELS
+from app.labels import choices
+from app.privacy.models import AuditAction
 
 
 class AuditFilterForm(FlaskForm):
@@ -19,7 +20,7 @@ class AuditFilterForm(FlaskForm):
     action = SelectField(
         _l("Åtgärd"),
         choices=[SelectChoice("", _l("Alla")),
-                 *(SelectChoice(action.value, text) for action, text in ACTION_LABELS.items())],
+                 *(SelectChoice(value, text) for value, text in choices(AuditAction))],
         validators=[Optional()],
     )  # fmt: skip
 

@@ -1,32 +1,11 @@
-"""The audit log in words: one translated label per action, and its details as a sentence."""
+"""The audit log in words: an entry's details as a sentence (action labels: `app.labels`)."""
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from app.auth.models import Role
 from app.labels import label
 from app.privacy.models import AuditAction, AuditEntry
 from app.training.models import AttendanceStatus
-
-ACTION_LABELS = {
-    AuditAction.ROSTER_IMPORTED: _l("Personallista inläst"),
-    AuditAction.PERSON_CREATED: _l("Person tillagd"),
-    AuditAction.ROLE_CHANGED: _l("Roll ändrad"),
-    AuditAction.PERSON_MOVED: _l("Flyttad till en annan kommun"),
-    AuditAction.PERSON_DEACTIVATED: _l("Konto avslutat"),
-    AuditAction.PERSON_REACTIVATED: _l("Konto återaktiverat"),
-    AuditAction.ACTIVATION_SENT: _l("Aktiveringslänk skickad"),
-    AuditAction.ATTENDANCE_MARKED: _l("Närvaro markerad"),
-    AuditAction.SESSION_REOPENED: _l("Tillfälle öppnat igen"),
-    AuditAction.CERTIFICATE_REVOKED: _l("Intyg återkallat"),
-    AuditAction.TARGETS_SET: _l("Mål ändrade"),
-    AuditAction.PERSON_ERASED: _l("Person raderad"),
-}
-
-
-def action_label(action: str) -> str:
-    """The translated label of an action; an unknown one as it is."""
-    return str(ACTION_LABELS.get(action, action))
 
 
 def describe(entry: AuditEntry) -> str:

@@ -14,7 +14,7 @@ from app.municipalities.models import Municipality
 
 
 class AuditAction(StrEnum):
-    """The actions the audit log records (labels in `app.privacy.forms.ACTION_LABELS`)."""
+    """The actions the audit log records (labels in `app.labels`)."""
 
     ROSTER_IMPORTED = "roster_imported"
     PERSON_CREATED = "person_created"

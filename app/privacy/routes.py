@@ -10,11 +10,9 @@ from app.municipalities.access import get_person_or_404
 from app.privacy import queries, services
 from app.privacy.access import may_erase, may_erase_people, may_read_audit_log
 from app.privacy.forms import AuditFilterForm, EraseForm
-from app.privacy.labels import action_label, describe
+from app.privacy.labels import describe
 
 bp = Blueprint("privacy", __name__)
-for predicate in (may_erase, may_read_audit_log, action_label):
-    bp.add_app_template_global(predicate)
 bp.add_app_template_global(describe, "audit_details")
 
 
