@@ -11,7 +11,7 @@ from app.auth.models import SESSION_VERSION_KEY, Role, User, hash_password
 from app.auth.passwords import password_problems
 from app.auth.tokens import revoke_all_tokens
 from app.core.time import utcnow
-from app.core.validation import EMAIL
+from app.core.validation import EMAIL, has_hidden_characters
 from app.extensions import db
 from app.mail.services import queue_mail
 from app.municipalities.models import Municipality
@@ -59,6 +59,8 @@ def create_user(
         raise UserError(f"'{email}' is not an email address")
     if not name.strip():
         raise UserError("the name must not be empty")
+    if has_hidden_characters(name):
+        raise UserError("the name holds invisible control characters (such as bidi overrides)")
     if role not in set(Role):
         raise UserError(f"unknown role '{role}' (choose one of: {', '.join(Role)})")
     municipality = None

@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload
 
 from app.auth.models import Role, User
 from app.auth.services import normalise_email
+from app.core.validation import has_hidden_characters
 from app.extensions import db
 from app.municipalities.models import Municipality
 from app.sso.models import SsoProvider
@@ -220,6 +221,8 @@ def _claimed_name(claims: Mapping[str, Any], email: str) -> str:
     if not isinstance(name, str) or not name.strip():
         parts = (claims.get("given_name"), claims.get("family_name"))
         name = " ".join(p.strip() for p in parts if isinstance(p, str) and p.strip())
+    # Invisible control characters (bidi overrides, zero-width) are dropped, as forms refuse them.
+    name = "".join(char for char in name if not has_hidden_characters(char))
     return (name.strip() or email.partition("@")[0])[:NAME_MAX]
 
 

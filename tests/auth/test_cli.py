@@ -33,8 +33,9 @@ def test_admin_needs_no_municipality(runner, municipalities):
         (["inte-en-adress", "--name", "X", "--role", "agent", "--municipality", "2080"], "is not an email address"),
         (["x@falun.se", "--name", " ", "--role", "agent", "--municipality", "2080"], "name must not be empty"),
         (["DUBBEL@falun.se", "--name", "X", "--role", "agent", "--municipality", "2080"], "already exists"),
+        (["x@falun.se", "--name", "Eve\u202eliA", "--role", "agent", "--municipality", "2080"], "invisible control characters"),
     ],
-    ids=["unknown-role", "unknown-municipality", "no-municipality", "bad-email", "empty-name", "duplicate-email"],
+    ids=["unknown-role", "unknown-municipality", "no-municipality", "bad-email", "empty-name", "duplicate-email", "bidi-name"],
 )  # fmt: skip
 def test_bad_input_exits_non_zero_with_the_reason(runner, create_user, args, message):
     create_user(email="dubbel@falun.se")

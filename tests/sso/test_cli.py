@@ -4,6 +4,7 @@ import pytest
 
 from app.extensions import db
 from app.sso.models import SsoProvider
+from app.sso.services import _claimed_name
 
 ISSUER = "https://login.falun.se"
 
@@ -98,3 +99,7 @@ def test_remove_refuses_with_the_reason(runner, municipalities, code, message):
     assert result.exit_code == 1
     assert message in result.output
     assert db.session.scalar(db.select(db.func.count(SsoProvider.id))) == 1
+
+
+def test_a_providers_name_loses_invisible_control_characters():
+    assert _claimed_name({"name": "Eve\u202eliA\u200b Berg"}, "eve@falun.se") == "EveliA Berg"
