@@ -73,7 +73,13 @@ def create_token():
     if not name:
         flash(_("Ge token ett namn, till exempel vad den ska användas till."), "error")
         return redirect(url_for(".profile"))
-    return _profile(new=tokens.create_token(current_user, name))
+    days = request.form.get("days", "")
+    days = int(days) if days in TOKEN_LIFETIMES else None
+    read_only = request.form.get("scope") == "read"
+    return _profile(new=tokens.create_token(current_user, name, days=days, read_only=read_only))
+
+
+TOKEN_LIFETIMES = ("30", "90", "365")  # days a token from the profile may be limited to
 
 
 @bp.post("/tokens/<int(max=2147483647):token_id>/revoke")
