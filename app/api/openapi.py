@@ -17,12 +17,13 @@ _COVERAGE_FIELDS = {
 
 
 def _errors(*codes: int) -> dict:
-    texts = {400: "Malformed request", 401: "Not logged in, or the token is unknown, revoked or expired",
+    """The documented error answers: the given codes, and 400 for a malformed request."""
+    texts = {400: "Malformed request (e.g. a NUL byte)", 401: "Not logged in, or the token is unknown, revoked or expired",
              403: "Role (or a read-only token) not allowed", 404: "Not found (or not yours)",
              422: "A query parameter does not fit its schema", 429: "Too many requests"}  # fmt: skip
     return {
         str(code): {"description": texts[code], "content": {"application/json": {"schema": _ERROR}}}
-        for code in codes
+        for code in (400, *codes)
     }
 
 
