@@ -18,8 +18,10 @@ from tests.training.fixtures import certify_agent, details, move
 
 pytestmark = pytest.mark.e2e
 
-# 320 CSS px wide, and a 1280 × 800 window at 200 % zoom: 640 × 400 CSS px at twice the density.
+# A 1280 px desktop, 320 CSS px wide, and a 1280 × 800 window at 200 % zoom: 640 × 400 CSS px at
+# twice the density.
 VIEWPORTS = {
+    "1280px": {"viewport": {"width": 1280, "height": 800}},
     "320px": {"viewport": {"width": 320, "height": 640}},
     "zoom200": {"viewport": {"width": 640, "height": 400}, "device_scale_factor": 2},
 }
