@@ -146,25 +146,26 @@ CLAIM_LEASE = timedelta(minutes=10)
 
 
 def _claim(due: list[OutboxMessage]) -> list[OutboxMessage]:
-    """The messages this flush may send: each is leased (its next attempt moved on) only if no
-    other flush took it since it was read, so an app server and the worker flushing at the same
-    moment never send a message twice; a flush that dies leaves it for after the lease."""
-    lease, claimed = utcnow() + CLAIM_LEASE, []
-    for message in due:
-        taken = db.session.execute(
+    """The messages this flush may send, leased in one statement (their next attempt moved on)
+    only where they are still due, so an app server and the worker flushing at the same moment
+    never send a message twice; a flush that dies leaves them for after the lease."""
+    if not due:
+        return []
+    taken = set(
+        db.session.scalars(
             db.update(OutboxMessage)
             .where(
-                OutboxMessage.id == message.id,
+                OutboxMessage.id.in_([message.id for message in due]),
                 OutboxMessage.state == MailState.PENDING,
-                OutboxMessage.next_attempt_at == message.next_attempt_at,
+                OutboxMessage.next_attempt_at <= utcnow(),
             )
-            .values(next_attempt_at=lease)
+            .values(next_attempt_at=utcnow() + CLAIM_LEASE)
+            .returning(OutboxMessage.id)
             .execution_options(synchronize_session=False)
-        ).rowcount
-        if taken:
-            claimed.append(message)
+        )
+    )
     db.session.commit()
-    return claimed
+    return [message for message in due if message.id in taken]
 
 
 def _connect() -> smtplib.SMTP:

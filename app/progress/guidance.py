@@ -74,6 +74,25 @@ class Step:
     count: int = 0
     until: datetime | None = None
 
+    @property
+    def is_reading(self) -> bool:
+        """A step inside the course material itself: a lesson, or a part's quiz."""
+        return self.kind in READING
+
+    def only_points_to(self, training_session: TrainingSession) -> bool:
+        """The step just sends the person to this session's own page (registered, register)."""
+        return (
+            self.kind in (StepKind.SESSION_AHEAD, StepKind.FOLLOW_UP_AHEAD,
+                          StepKind.REGISTER_FOLLOW_UP)
+            and self.training_session is not None
+            and self.training_session.id == training_session.id
+        )  # fmt: skip
+
+
+READING = frozenset(
+    (StepKind.START_READING, StepKind.CONTINUE_READING, StepKind.TAKE_QUIZ, StepKind.QUIZ_LOCKED)
+)
+
 
 def next_step(user: User, now: datetime | None = None, course: Course | None = None) -> Step:
     """The person's next step: within `course` when given, else for their role in the programme.

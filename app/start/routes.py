@@ -3,9 +3,8 @@
 from flask import Blueprint, render_template
 from flask_login import current_user
 
-from app.auth.models import Role
 from app.courses import queries as course_queries
-from app.progress.guidance import next_step, work_overview
+from app.progress.guidance import learning_step, work_overview
 from app.reports import queries as report_queries
 
 bp = Blueprint("start", __name__)
@@ -20,16 +19,15 @@ def index():
     """
     if not current_user.is_authenticated:
         return render_template("start/landing.html")
-    if current_user.role in (Role.COORDINATOR, Role.ADMIN):
-        rows = report_queries.coverage_for(current_user)
+    step = learning_step(current_user)
+    if step is None:  # coordinators and admins: their start is their work
         return render_template(
             "start/work.html",
             work=work_overview(current_user),
-            coverage=report_queries.totals(rows) if len(rows) != 1 else rows[0],
-            municipalities=len(rows),
+            coverage=report_queries.totals(report_queries.coverage_for(current_user)),
         )
     return render_template(
         "start/index.html",
-        step=next_step(current_user),
+        step=step,
         courses=course_queries.catalogue_for(current_user),
     )

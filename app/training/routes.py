@@ -513,14 +513,22 @@ def kit():
     return render_template("training/kit.html", documents=documents, locked=False)
 
 
+def _kit_document_or_404(slug: str):
+    """The kit document with this slug, for those who may use the kit.
+
+    :raise 403: someone who does not run sessions; 404: no such document.
+    """
+    if not access.may_use_kit(current_user):
+        abort(403)
+    documents = {d.slug: d for d in kit_documents(current_app.config["COURSES_DIR"])}
+    return documents.get(slug) or abort(404)
+
+
 @bp.get("/kit/<slug>.pdf")
 @requires(access.works_with_sessions)
 def kit_pdf(slug: str):
     """One kit document as a PDF."""
-    if not access.may_use_kit(current_user):
-        abort(403)
-    documents = {d.slug: d for d in kit_documents(current_app.config["COURSES_DIR"])}
-    document = documents.get(slug) or abort(404)
+    document = _kit_document_or_404(slug)
     return attachment(
         kit_document_pdf(document.title, document.html), f"{slug}.pdf", "application/pdf"
     )
@@ -530,8 +538,5 @@ def kit_pdf(slug: str):
 @requires(access.works_with_sessions)
 def kit_docx(slug: str):
     """One kit document as an editable Word file, for municipalities to adapt."""
-    if not access.may_use_kit(current_user):
-        abort(403)
-    documents = {d.slug: d for d in kit_documents(current_app.config["COURSES_DIR"])}
-    document = documents.get(slug) or abort(404)
+    document = _kit_document_or_404(slug)
     return attachment(kit_document_docx(document.title, document.html), f"{slug}.docx", DOCX)
