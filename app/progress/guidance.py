@@ -233,11 +233,7 @@ def _follow_up_step(user: User, course: Course, now: datetime, recertify: bool) 
         return Step(
             StepKind.FOLLOW_UP_AHEAD, course=course, training_session=ahead, recertify=recertify
         )
-    open_meeting = _next_follow_up(
-        TrainingSession.starts_at > now,
-        TrainingSession.capacity.is_(None)
-        | (TrainingSession.registered_count < TrainingSession.capacity),
-    )
+    open_meeting = _next_follow_up(TrainingSession.starts_at > now, TrainingSession.has_free_seat())
     kind = StepKind.REGISTER_FOLLOW_UP if open_meeting else StepKind.FOLLOW_UP_PENDING
     return Step(kind, course=course, training_session=open_meeting, recertify=recertify)
 

@@ -85,6 +85,11 @@ class TrainingSession(db.Model):
         """True once cancelled."""
         return self.cancelled_at is not None
 
+    @classmethod
+    def has_free_seat(cls):
+        """In SQL: no capacity set, or fewer registered than it allows."""
+        return cls.capacity.is_(None) | (cls.registered_count < cls.capacity)
+
     @property
     def recorded_after_the_fact(self) -> bool:
         """Created after it had started ("registrerat i efterhand")."""

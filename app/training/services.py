@@ -251,8 +251,7 @@ def _take_seat(user: User, training_session: TrainingSession, added_by: User | N
         db.update(TrainingSession)
         .where(
             TrainingSession.id == training_session.id,
-            (TrainingSession.capacity.is_(None))
-            | (TrainingSession.registered_count < TrainingSession.capacity),
+            TrainingSession.has_free_seat(),
         )
         .values(registered_count=TrainingSession.registered_count + 1)
         .execution_options(synchronize_session=False)
