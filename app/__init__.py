@@ -113,6 +113,7 @@ def init_blueprints(app: Flask) -> None:
     from app.mail import services as mail_services
     from app.mail.routes import bp as mail_bp
     from app.municipalities.routes import bp as municipalities_bp
+    from app.practice.routes import bp as practice_bp
     from app.privacy.routes import bp as privacy_bp
     from app.quizzes.routes import bp as quizzes_bp
     from app.reports.routes import bp as reports_bp
@@ -127,6 +128,7 @@ def init_blueprints(app: Flask) -> None:
         courses_bp,
         municipalities_bp,
         quizzes_bp,
+        practice_bp,
         certificates_bp,
         api_bp,
         training_bp,

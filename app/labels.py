@@ -55,6 +55,8 @@ LABELS: dict[type[StrEnum], dict[str, object]] = {
         AuditAction.CERTIFICATE_REVOKED: _l("Intyg återkallat"),
         AuditAction.TARGETS_SET: _l("Mål ändrade"),
         AuditAction.PERSON_ERASED: _l("Person raderad"),
+        AuditAction.PRACTICE_CONFIRMED: _l("Övningar bekräftade"),
+        AuditAction.FACTS_UPDATED: _l("Kommunens uppgifter ändrade"),
     },
 }
 

@@ -6,6 +6,7 @@ from app.certificates import models as certificate_models
 from app.courses import models as course_models
 from app.mail import models as mail_models
 from app.municipalities import models as municipality_models
+from app.practice import models as practice_models
 from app.privacy import models as privacy_models
 from app.quizzes import models as quiz_models
 from app.sso import models as sso_models
@@ -17,6 +18,7 @@ __all__ = [
     "course_models",
     "mail_models",
     "municipality_models",
+    "practice_models",
     "privacy_models",
     "quiz_models",
     "sso_models",

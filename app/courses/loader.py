@@ -8,6 +8,8 @@ from pathlib import Path
 from app.core.markdown import render_markdown
 from app.core.yamlfile import Checker, ContentError, LineDict, load_yaml
 from app.courses.models import Audience
+from app.municipalities.facts import placeholder_problems
+from app.practice.models import ConfirmedBy
 from app.quizzes.models import RevealAnswers
 from app.quizzes.types import COMMON_KEYS, QUESTION_TYPES, QuestionSpec
 
@@ -19,15 +21,19 @@ COURSE_KEYS = (
 MODULE_KEYS = {"title"}, {"description", "lessons"}
 QUIZ_KEYS = (
     {"title", "pass_mark", "questions"},
-    {"description", "max_attempts", "shuffle", "draw", "reveal_answers"},
+    {"description", "max_attempts", "shuffle", "draw", "reveal_answers", "groups"},
 )
+GROUP_KEYS = {"id", "draw"}, {"title"}
+PRACTICE_KEYS = {"title", "tasks"}, {"description", "confirmed_by"}
+TASK_KEYS = {"id", "text"}, {"help"}
+CONFIRMERS = tuple(ConfirmedBy)
 REVEAL_ANSWERS = tuple(RevealAnswers)
 FRONT_MATTER_KEYS = {"title"}, {"description"}
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 NUMBER_PREFIX = re.compile(r"^\d+-")
 LINK = re.compile(r"(!?)\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 IMAGE_TYPES = {".svg", ".png", ".jpg", ".jpeg", ".webp"}
-RESERVED_LESSON_SLUGS = {"quiz"}  # /courses/<course>/<module>/quiz is the quiz page
+RESERVED_LESSON_SLUGS = {"quiz", "practice"}  # /courses/<course>/<module>/quiz, …/practice
 QUESTION_ID = re.compile(r"^[A-Za-z0-9_-]{1,50}$")
 
 
@@ -56,6 +62,27 @@ class QuizSpec:
     draw: int | None
     reveal_answers: str
     questions: list[QuestionSpec]
+    groups: dict[str, int] | None = None
+
+
+@dataclass
+class TaskSpec:
+    """One practice task; `help_html` is its sanitised Markdown help."""
+
+    key: str
+    text: str
+    help_html: str
+    position: int
+
+
+@dataclass
+class PracticeSpec:
+    """A module's practice.yml, validated."""
+
+    title: str
+    description: str
+    confirmed_by: str
+    tasks: list[TaskSpec]
 
 
 @dataclass
@@ -68,6 +95,7 @@ class ModuleSpec:
     position: int
     lessons: list[LessonSpec] = field(default_factory=list)
     quiz: QuizSpec | None = None
+    practice: PracticeSpec | None = None
 
 
 @dataclass
@@ -110,6 +138,9 @@ def load_courses(root: Path) -> tuple[list[CourseSpec], list[ContentError]]:
         if (course := _read_course(folder, position, errors)) is not None
     ]
     _render_lessons(courses, root, errors)
+    for folder in course_dirs:  # a course's kit/ documents: the same checks as lessons
+        for path in sorted((folder / "kit").glob("*.md")):
+            _read_lesson(path, 1, errors)
     return courses, errors
 
 
@@ -209,7 +240,61 @@ def _read_module(folder: Path, position: int, errors: list[ContentError]) -> Mod
     quiz_path = folder / "quiz.yml"
     if quiz_path.is_file():
         module.quiz = _read_quiz(quiz_path, errors)
+    practice_path = folder / "practice.yml"
+    if practice_path.is_file():
+        module.practice = _read_practice(practice_path, errors)
     return module
+
+
+def _read_practice(path: Path, errors: list[ContentError]) -> PracticeSpec | None:
+    """practice.yml: things to do in a real meeting, ticked by the learner (and a trainer)."""
+    check = Checker(path, errors)
+    data = _read_yaml_mapping(path, check, "practice.yml")
+    if data is None:
+        return None
+    check.keys(data, *PRACTICE_KEYS, "practice.yml")
+    confirmed_by = data.get("confirmed_by", ConfirmedBy.SELF)
+    if confirmed_by not in CONFIRMERS:
+        check.error(
+            data.line_of("confirmed_by"),
+            f"'confirmed_by' must be one of {', '.join(CONFIRMERS)}, not '{confirmed_by}'",
+        )
+    raw = data.get("tasks")
+    if not isinstance(raw, list) or not raw:
+        check.error(data.line_of("tasks"), "'tasks' must be a non-empty list")
+        raw = []
+    tasks: list[TaskSpec] = []
+    for position, item in enumerate(raw, start=1):
+        task = check.mapping(item, data.line_of("tasks"), "a task")
+        if task is None:
+            continue
+        check.keys(task, *TASK_KEYS, "a task")
+        key = check.text(task, "id", default="") or ""
+        if key and not SLUG.match(key):
+            check.error(
+                task.line_of("id"), f"task id '{key}' must be lowercase letters, digits and -"
+            )
+        if any(other.key == key for other in tasks):
+            check.error(task.line_of("id"), f"duplicate task id '{key}'")
+        help_text = check.text(task, "help", default="") or ""
+        _check_placeholders(help_text, task.line_of("help") + 1, check)
+        _check_placeholders(check.text(task, "text", default="") or "", task.line_of("text"), check)
+        tasks.append(
+            TaskSpec(key, check.text(task, "text", default="") or "", render_markdown(help_text),
+                     position)
+        )  # fmt: skip
+    return PracticeSpec(
+        title=check.text(data, "title", default="") or "",
+        description=check.text(data, "description", default="") or "",
+        confirmed_by=confirmed_by if confirmed_by in CONFIRMERS else ConfirmedBy.SELF,
+        tasks=tasks,
+    )
+
+
+def _check_placeholders(text: str, first_line: int, check: Checker) -> None:
+    """Report each unknown or malformed `{{fact}}` placeholder at its line."""
+    for offset, message in placeholder_problems(text):
+        check.error(first_line + text.count("\n", 0, offset), message)
 
 
 def read_document(path: Path) -> tuple[LessonSpec | None, list[ContentError]]:
@@ -257,6 +342,7 @@ def _read_lesson(path: Path, position: int, errors: list[ContentError]) -> Lesso
     slug = slug_of(path.name)
     if not SLUG.match(slug):
         check.error(1, f"lesson file name '{path.name}' must be lowercase letters, digits and -")
+    _check_placeholders(body, body_line, check)
     return LessonSpec(slug, title, body, position, path, body_line)
 
 
@@ -283,6 +369,7 @@ def _read_quiz(path: Path, errors: list[ContentError]) -> QuizSpec | None:
         check.error(
             data.line_of("draw"), f"'draw' is {draw} but the quiz has only {len(raw)} questions"
         )
+    groups = _read_groups(data, raw, draw, check)
     reveal = data.get("reveal_answers", RevealAnswers.AFTER_PASS)
     if reveal not in REVEAL_ANSWERS:
         check.error(
@@ -299,7 +386,56 @@ def _read_quiz(path: Path, errors: list[ContentError]) -> QuizSpec | None:
         draw=draw,
         reveal_answers=reveal,
         questions=questions,
+        groups=groups,
     )
+
+
+def _read_groups(data: LineDict, raw: list, draw: int | None, check: Checker):
+    """`groups`: topics each attempt draws a set number of questions from (a stratified draw).
+
+    Every question then names its group; a group must hold more questions than it draws, and
+    the quiz's `draw`, when given, is the sum of the groups' draws.
+    """
+    if "groups" not in data:
+        for item in raw:
+            if isinstance(item, LineDict) and "group" in item:
+                check.error(item.line_of("group"), "'group' needs a 'groups' list in quiz.yml")
+        return None
+    items = data["groups"]
+    if not isinstance(items, list) or not items:
+        check.error(data.line_of("groups"), "'groups' must be a non-empty list")
+        return None
+    groups: dict[str, int] = {}
+    for item in items:
+        group = check.mapping(item, data.line_of("groups"), "a group")
+        if group is None:
+            continue
+        check.keys(group, *GROUP_KEYS, "a group")
+        key = check.text(group, "id", default="") or ""
+        if key in groups:
+            check.error(group.line_of("id"), f"duplicate group id '{key}'")
+        groups[key] = check.integer(group, "draw", 1, default=1)
+    counts = dict.fromkeys(groups, 0)
+    for item in raw:
+        if not isinstance(item, LineDict):
+            continue
+        group = item.get("group")
+        if group is None:
+            check.error(item.line_of("id"), f"question '{item.get('id')}' needs a 'group'")
+        elif group not in groups:
+            check.error(item.line_of("group"), f"no group '{group}' in 'groups'")
+        else:
+            counts[group] += 1
+    for key, wanted in groups.items():
+        if counts[key] < wanted:
+            check.error(
+                data.line_of("groups"),
+                f"group '{key}' draws {wanted} but holds only {counts[key]} question(s)",
+            )
+    total = sum(groups.values())
+    if draw is not None and draw != total:
+        check.error(data.line_of("draw"), f"'draw' is {draw} but the groups draw {total} in all")
+    return groups
 
 
 def _read_question(item, position: int, list_line: int, check: Checker) -> QuestionSpec | None:
@@ -329,6 +465,7 @@ def _read_question(item, position: int, list_line: int, check: Checker) -> Quest
         position=position,
         options=options,
         answer=answer,
+        group=data.get("group") if isinstance(data.get("group"), str) else None,
     )
 
 

@@ -7,6 +7,8 @@ from sqlalchemy import func
 from app.auth.models import Role, User
 from app.courses.models import Audience, Course, CourseCompletion, Lesson, LessonView, Module
 from app.extensions import db
+from app.municipalities.facts import placeholders_in
+from app.practice.models import Practice, PracticeTask
 from app.quizzes.models import Quiz, QuizAttempt
 
 AUDIENCES_BY_ROLE = {
@@ -173,3 +175,32 @@ def completion_of(user: User, course: Course) -> CourseCompletion | None:
     return db.session.scalar(
         db.select(CourseCompletion).filter_by(user_id=user.id, course_id=course.id)
     )
+
+
+def fact_uses() -> dict[str, list[str]]:
+    """Where each municipality fact is used in the active courses: "Course › Part › Lesson"
+    (2 queries)."""
+    lessons = db.session.execute(
+        db.select(Course.title, Module.title, Lesson.title, Lesson.source)
+        .join(Module, Module.course_id == Course.id)
+        .join(Lesson, Lesson.module_id == Module.id)
+        .where(Course.retired_at.is_(None), Module.retired_at.is_(None),
+               Lesson.retired_at.is_(None))
+        .order_by(Course.position, Module.position, Lesson.position)
+    ).all()  # fmt: skip
+    practice = db.session.execute(
+        db.select(Course.title, Module.title, Practice.title, PracticeTask.help_html)
+        .join(Module, Module.course_id == Course.id)
+        .join(Practice, Practice.module_id == Module.id)
+        .join(PracticeTask, PracticeTask.practice_id == Practice.id)
+        .where(Course.retired_at.is_(None), Module.retired_at.is_(None),
+               Practice.retired_at.is_(None), PracticeTask.retired_at.is_(None))
+        .order_by(Course.position, Module.position, PracticeTask.position)
+    ).all()  # fmt: skip
+    uses: dict[str, list[str]] = {}
+    for course, module, title, text in [*lessons, *practice]:
+        place = f"{course} › {module} › {title}"
+        for key in sorted(placeholders_in(text)):
+            if place not in uses.setdefault(key, []):
+                uses[key].append(place)
+    return uses

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from app.courses import queries
 from app.courses.loader import IMAGE_TYPES
 from app.courses.services import record_lesson_view
+from app.municipalities.facts import facts_of, fill_html
 from app.progress.completion import module_progress
 from app.progress.guidance import next_step
 
@@ -82,6 +83,7 @@ def lesson(slug: str, module_slug: str, lesson_slug: str):
         "courses/lesson.html",
         course=course,
         item=current,
+        html=fill_html(current.lesson.html, facts_of(current_user.municipality_id)),
         position=index + 1,
         total=len(outline),
         previous=outline[index - 1] if index > 0 else None,

@@ -13,6 +13,7 @@ from app.core.yamlfile import ContentError
 from app.courses.loader import CourseSpec, load_courses
 from app.courses.models import Course, Lesson, LessonView, Module
 from app.extensions import db
+from app.practice.models import Practice, PracticeTask
 from app.progress.completion import update_progress
 from app.quizzes.models import Option, Question, Quiz
 
@@ -87,6 +88,8 @@ class _Sync:
         quizzes = {q.module_id: q for q in db.session.scalars(db.select(Quiz))}
         questions = _group(db.session.scalars(db.select(Question)), "quiz_id", "key")
         options = _group(db.session.scalars(db.select(Option)), "question_id", "key")
+        practices = {p.module_id: p for p in db.session.scalars(db.select(Practice))}
+        tasks = _group(db.session.scalars(db.select(PracticeTask)), "practice_id", "key")
         for spec in specs:
             course = self.upsert(courses.get(spec.slug), Course, {"slug": spec.slug}, {
                 "title": spec.title, "description": spec.description, "audience": spec.audience,
@@ -120,6 +123,7 @@ class _Sync:
                     )
                 self.retire(existing_lessons, {lesson.slug for lesson in module_spec.lessons})
                 self.sync_quiz(module, module_spec.quiz, quizzes, questions, options)
+                self.sync_practice(module, module_spec.practice, practices, tasks)
             self.retire(existing_modules, {m.slug for m in spec.modules})
         self.retire(courses, {spec.slug for spec in specs})
 
@@ -132,7 +136,7 @@ class _Sync:
         quiz = self.upsert(existing, Quiz, {"module_id": module.id}, {
             "title": spec.title, "description": spec.description, "pass_mark": spec.pass_mark,
             "max_attempts": spec.max_attempts, "shuffle": spec.shuffle, "draw": spec.draw,
-            "reveal_answers": spec.reveal_answers,
+            "reveal_answers": spec.reveal_answers, "groups": spec.groups,
         })  # fmt: skip
         existing_questions = questions.get(quiz.id, {})
         for question_spec in spec.questions:
@@ -145,6 +149,7 @@ class _Sync:
                     "prompt": question_spec.prompt,
                     "explanation": question_spec.explanation,
                     "answer": question_spec.answer,
+                    "group": question_spec.group,
                     "position": question_spec.position,
                 },
             )
@@ -163,6 +168,24 @@ class _Sync:
                 )
             self.retire(existing_options, {o.key for o in question_spec.options})
         self.retire(existing_questions, {q.key for q in spec.questions})
+
+    def sync_practice(self, module: Module, spec, practices, tasks) -> None:
+        existing = practices.get(module.id)
+        if spec is None:
+            if existing is not None:
+                self.retire({"practice": existing}, set())
+            return
+        practice = self.upsert(existing, Practice, {"module_id": module.id}, {
+            "title": spec.title, "description": spec.description,
+            "confirmed_by": spec.confirmed_by,
+        })  # fmt: skip
+        existing_tasks = tasks.get(practice.id, {})
+        for task in spec.tasks:
+            self.upsert(existing_tasks.get(task.key), PracticeTask,
+                        {"practice_id": practice.id, "key": task.key},
+                        {"text": task.text, "help_html": task.help_html,
+                         "position": task.position})  # fmt: skip
+        self.retire(existing_tasks, {task.key for task in spec.tasks})
 
     def upsert(self, row, model, identity: dict[str, Any], values: dict[str, Any]):
         """Create the row, or update only the fields that differ (and bring it back if retired)."""

@@ -15,11 +15,18 @@ from app.courses.models import (
     ModuleCompletion,
 )
 from app.extensions import db
-from app.municipalities.models import Municipality
+from app.municipalities.models import Municipality, MunicipalityFact
 from app.municipalities.services import seed_municipalities
-from app.progress.completion import complete_course
+from app.practice.models import Practice, PracticeCheck, PracticeConfirmation, PracticeTask
+from app.progress.completion import complete_course, trainer_practices
 from app.quizzes.models import AttemptState, Quiz, QuizAttempt
-from app.training.models import Attendance, AttendanceStatus, SessionKind, TrainingSession
+from app.training.models import (
+    Attendance,
+    AttendanceStatus,
+    SessionEvaluation,
+    SessionKind,
+    TrainingSession,
+)
 from app.training.services import new_check_in_code
 
 log = logging.getLogger(__name__)
@@ -95,6 +102,7 @@ def seed_demo() -> int:
     for person in people:
         person.password_hash = password_hash
     db.session.add_all(people)
+    _seed_facts({m.code: m for m in db.session.scalars(db.select(Municipality))})
     db.session.commit()
     _seed_progress(people)
     log.info("Seeded %d demo users", len(people))
@@ -181,13 +189,22 @@ def _record_progress(
     certificate. Bulk: one completion pass per meeting, session and week."""
     agents = [agent for group in meeting_of.values() for agent in group]
     _simulate_learning(agents, agent_course, lessons=True, at=min(m.starts_at for m in meetings))
+    practices = db.session.scalars(trainer_practices(agent_course)).all()
     for meeting in meetings:
         ids = [agent.id for agent in meeting_of.get(meeting.id, [])]
+        db.session.add_all(
+            PracticeConfirmation(user_id=user_id, practice_id=practice_id, session_id=meeting.id,
+                                 confirmed_at=meeting.ends_at)
+            for user_id in ids
+            for practice_id in practices
+        )  # fmt: skip
         complete_course(agent_course, ids, at=meeting.ends_at)
+    answers = random.Random(3160)
     for training_session, group in sessions_held:
         when = training_session.ends_at + timedelta(days=2)
         _simulate_learning(group, end_user_course, lessons=False, at=when)
         complete_course(end_user_course, [person.id for person in group], at=when)
+        _evaluate(training_session, group, answers)
     by_day: dict[object, list[User]] = {}
     for person, when in online_learners:
         by_day.setdefault(when, []).append(person)
@@ -197,9 +214,65 @@ def _record_progress(
     db.session.commit()
 
 
+EVALUATION_COMMENTS = (
+    "Bra tempo och tydliga exempel.",
+    "Skönt att få prova själv i videorummet.",
+    "Mer tid för frågor nästa gång.",
+    "Nu vågar jag starta ett webbmöte själv.",
+    "",
+    "",
+)
+
+
+def _evaluate(training_session: TrainingSession, group: list[User], pace: random.Random) -> None:
+    """About two thirds of the attendees answer the evaluation, mostly positive."""
+    db.session.add_all(
+        SessionEvaluation(
+            session_id=training_session.id, user_id=person.id, useful=pace.choice((3, 4, 4, 5, 5)),
+            clear=pace.choice((3, 4, 5, 5)), confident=pace.choice((2, 3, 4, 4, 5)),
+            comment=pace.choice(EVALUATION_COMMENTS), created_at=training_session.ends_at,
+        )
+        for person in group
+        if pace.random() < 0.67
+    )  # fmt: skip
+
+
+PRACTICE_NOTES = (
+    "Gick bra, vi hörde och såg varandra direkt.",
+    "Fick prova två gånger innan det fungerade.",
+    "Kollegan hjälpte mig att hitta rätt knapp.",
+)
+
+# The facts of a few municipalities, so the courses show both filled and unfilled facts.
+DEMO_FACTS = {
+    "2080": {
+        "videorum": "Stadshuset plan 2 (Runn), plan 4 (Främby) och Kristinegymnasiet (rum B12).",
+        "boka-videorum": "I Outlook: Nytt möte → Lägg till rum → välj ett rum som heter Video.",
+        "webbmotesverktyg": "Kommunens webbmötestjänst (du loggar in med ditt vanliga konto).",
+        "it-support": "IT-support: 023-83 000, vardagar 7.30–16.30, eller via intranätet.",
+        "inspelning": "Spela bara in om alla deltagare har fått veta det i förväg och ingen har "
+        "invänt. Inspelningar med personuppgifter får inte sparas i webbmötestjänsten.",
+    },
+    "2062": {
+        "videorum": "Kommunhuset (sammanträdesrum Siljan) och Mora gymnasium (rum 104).",
+        "it-support": "IT-service: 0250-260 00.",
+    },
+}
+
+
+def _seed_facts(municipalities: dict[str, Municipality]) -> None:
+    """Falun's and Mora's fact sheets (partly filled); the others are left for coordinators."""
+    db.session.add_all(
+        MunicipalityFact(municipality_id=municipalities[code].id, key=key, value=value)
+        for code, values in DEMO_FACTS.items()
+        if code in municipalities
+        for key, value in values.items()
+    )
+
+
 def _simulate_learning(people: list[User], course: Course, lessons: bool, at) -> None:
-    """The learners' activity: every lesson read (and the modules thereby complete) when
-    `lessons`, and every quiz passed; written in bulk."""
+    """The learners' activity: every lesson read, practice task ticked (and the modules thereby
+    complete) when `lessons`, and every quiz passed; written in bulk."""
     modules = db.session.scalars(
         db.select(Module).where(Module.course_id == course.id, Module.retired_at.is_(None))
     ).all()
@@ -210,6 +283,12 @@ def _simulate_learning(people: list[User], course: Course, lessons: bool, at) ->
         module_lessons = db.session.scalars(
             db.select(Lesson).where(Lesson.module_id == module.id, Lesson.retired_at.is_(None))
         ).all()
+        tasks = db.session.scalars(
+            db.select(PracticeTask.id)
+            .join(Practice, Practice.id == PracticeTask.practice_id)
+            .where(Practice.module_id == module.id, Practice.retired_at.is_(None),
+                   PracticeTask.retired_at.is_(None))
+        ).all()  # fmt: skip
         questions = []
         if quiz is not None:
             questions = [
@@ -223,6 +302,11 @@ def _simulate_learning(people: list[User], course: Course, lessons: bool, at) ->
                     LessonView(user_id=person.id, lesson_id=lesson.id, first_viewed_at=at,
                                last_viewed_at=at)
                     for lesson in module_lessons
+                )  # fmt: skip
+                db.session.add_all(
+                    PracticeCheck(user_id=person.id, task_id=task_id, done_at=at,
+                                  note=PRACTICE_NOTES[(person.id + task_id) % 3])
+                    for task_id in tasks
                 )  # fmt: skip
                 db.session.add(ModuleCompletion(user_id=person.id, module_id=module.id,
                                                 completed_at=at))  # fmt: skip

@@ -3,12 +3,20 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import HiddenField, IntegerField, SelectField, StringField, ValidationError
+from wtforms import (
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    ValidationError,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.auth.services import normalise_email
-from app.core.validation import EMAIL, no_control_characters
+from app.core.validation import EMAIL, no_control_characters, no_control_characters_in_lines
+from app.municipalities.facts import FACTS, VALUE_MAX
 
 
 class RosterUploadForm(FlaskForm):
@@ -99,3 +107,23 @@ class MoveForm(FlaskForm):
     """The municipality a person moves to (the programme office's)."""
 
     municipality = SelectField(_l("Flytta till kommun"))
+
+
+class FactsForm(FlaskForm):
+    """A municipality's own facts, one text area each (fields added from `facts.FACTS`)."""
+
+
+for _fact in FACTS:
+    setattr(
+        FactsForm,
+        _fact.key.replace("-", "_"),
+        TextAreaField(
+            _fact.label,
+            description=_fact.hint,
+            validators=[
+                Optional(),
+                Length(max=VALUE_MAX, message=_l("Skriv högst %(max)d tecken.")),
+                no_control_characters_in_lines,
+            ],
+        ),
+    )

@@ -1,9 +1,12 @@
-"""The municipality: one of Dalarna's 15, with its training targets."""
+"""The municipality: one of Dalarna's 15, with its training targets and its own facts."""
 
-from sqlalchemy import String
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.extensions import db
+from app.core.time import utcnow
+from app.extensions import UTCDateTime, db
 
 
 class Municipality(db.Model):
@@ -21,3 +24,17 @@ class Municipality(db.Model):
 
     def __repr__(self) -> str:
         return f"<Municipality {self.code} {self.name}>"
+
+
+class MunicipalityFact(db.Model):
+    """One of a municipality's own facts (see `facts.FACTS`), as its coordinator wrote it."""
+
+    __tablename__ = "municipality_fact"
+    __table_args__ = (UniqueConstraint("municipality_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id"), index=True)
+    key: Mapped[str] = mapped_column(String(50))
+    value: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))

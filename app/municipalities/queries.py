@@ -9,7 +9,7 @@ from app.auth.models import Role, User
 from app.core.text import contains_folded, swedish
 from app.extensions import db
 from app.municipalities.access import roles_assignable_by
-from app.municipalities.models import Municipality
+from app.municipalities.models import Municipality, MunicipalityFact
 from app.progress.rules import staff_trained
 
 PAGE_SIZE = 50
@@ -136,3 +136,15 @@ def waiting_for_activation(municipality: Municipality, viewer: User) -> list[Use
             .order_by(swedish(User.name), User.email)
         )
     )
+
+
+def facts_filled_by_municipality() -> dict[int, set[str]]:
+    """Per municipality, the names of the facts it has filled in (1 query)."""
+    filled: dict[int, set[str]] = {}
+    for municipality_id, key in db.session.execute(
+        db.select(MunicipalityFact.municipality_id, MunicipalityFact.key).where(
+            func.length(func.trim(MunicipalityFact.value)) > 0
+        )
+    ):
+        filled.setdefault(municipality_id, set()).add(key)
+    return filled

@@ -2,7 +2,16 @@
 
 import base64
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -17,6 +26,7 @@ from app.core.exports import csv_bytes
 from app.core.responses import attachment
 from app.core.time import utcnow
 from app.core.validation import known_args
+from app.courses import queries as course_queries
 from app.labels import label
 from app.municipalities import queries, roster, services
 from app.municipalities.access import (
@@ -29,7 +39,9 @@ from app.municipalities.access import (
     may_set_targets,
     roles_assignable_by,
 )
+from app.municipalities.facts import FACTS, facts_of
 from app.municipalities.forms import (
+    FactsForm,
     MoveForm,
     NewPersonForm,
     PeopleFilterForm,
@@ -38,6 +50,7 @@ from app.municipalities.forms import (
     RosterUploadForm,
     TargetsForm,
 )
+from app.training.kit import fact_uses_in_kit
 
 bp = Blueprint("municipalities", __name__, url_prefix="/municipalities")
 
@@ -355,3 +368,47 @@ def activation_links(code: str, kind: str):
         return attachment(csv_bytes(header, people), f"{name}.csv", "text/csv")
     data = activation_slips_pdf(people, municipality.name)
     return attachment(data, f"{name}.pdf", "application/pdf")
+
+
+@bp.get("/facts")
+@requires(may_see_every_municipality)
+def facts_overview():
+    """All municipalities' fact sheets at a glance: how many facts each has filled in (admins)."""
+    filled = queries.facts_filled_by_municipality()
+    return render_template(
+        "municipalities/facts_overview.html",
+        municipalities=queries.all_municipalities(),
+        filled=filled,
+        facts=FACTS,
+    )
+
+
+@bp.route("/<code>/facts", methods=["GET", "POST"])
+@requires(may_manage_people)
+def facts(code: str):
+    """The municipality's own facts, shown to its learners in the courses and the kit: which
+    are missing and where each is used (its coordinator, or an admin)."""
+    municipality = get_municipality_or_404(code)
+    current = facts_of(municipality.id)
+    form = FactsForm(data={fact.key.replace("-", "_"): current.get(fact.key, "") for fact in FACTS})
+    if form.validate_on_submit():
+        values = {fact.key: form[fact.key.replace("-", "_")].data or "" for fact in FACTS}
+        changed = services.save_facts(municipality, values, current_user)
+        flash(
+            ngettext("%(num)d uppgift är sparad.", "%(num)d uppgifter är sparade.", changed)
+            if changed
+            else _("Inget var ändrat."),
+            "info",
+        )
+        return redirect(url_for(".facts", code=code))
+    uses = course_queries.fact_uses()
+    for key, places in fact_uses_in_kit(current_app.config["COURSES_DIR"]).items():
+        uses.setdefault(key, []).extend(places)
+    return render_template(
+        "municipalities/facts.html",
+        municipality=municipality,
+        form=form,
+        facts=[(fact, form[fact.key.replace("-", "_")]) for fact in FACTS],
+        filled=set(current),
+        uses=uses,
+    ), 422 if form.errors else 200

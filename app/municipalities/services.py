@@ -19,9 +19,10 @@ from flask_babel import lazy_gettext as _l
 from app.auth.models import Role, User
 from app.auth.services import end_sessions, normalise_email
 from app.auth.signals import agent_role_ended
+from app.core.time import utcnow
 from app.extensions import db
 from app.municipalities.access import roles_assignable_by
-from app.municipalities.models import Municipality
+from app.municipalities.models import Municipality, MunicipalityFact
 from app.municipalities.queries import email_taken
 from app.municipalities.roster import set_target_from_roster
 from app.privacy.models import AuditAction
@@ -191,3 +192,30 @@ def move_person(person: User, municipality: Municipality, by: User) -> None:
     audit(by, AuditAction.PERSON_MOVED, person, old=former, new=municipality.code)
     db.session.commit()
     log.info("%s moved %s from %s to %s", by.email, person.email, former, municipality.code)
+
+
+def save_facts(municipality: Municipality, values: dict[str, str], by) -> int:
+    """Upsert the municipality's facts (an empty value clears one); returns how many changed."""
+    existing = {
+        fact.key: fact
+        for fact in db.session.scalars(
+            db.select(MunicipalityFact).where(MunicipalityFact.municipality_id == municipality.id)
+        )
+    }
+    now, changed = utcnow(), []
+    for key, value in values.items():
+        value = value.strip()
+        fact = existing.get(key)
+        if fact is None and value:
+            db.session.add(MunicipalityFact(municipality_id=municipality.id, key=key, value=value,
+                                            updated_at=now, updated_by_id=by.id))  # fmt: skip
+        elif fact is not None and fact.value != value:
+            fact.value, fact.updated_at, fact.updated_by_id = value, now, by.id
+        else:
+            continue
+        changed.append(key)
+    if changed:
+        audit(by, AuditAction.FACTS_UPDATED, municipality_id=municipality.id, facts=changed)
+    db.session.commit()
+    log.info("%s changed %d fact(s) of %s", by.email, len(changed), municipality.code)
+    return len(changed)

@@ -28,6 +28,8 @@ class AuditAction(StrEnum):
     CERTIFICATE_REVOKED = "certificate_revoked"
     TARGETS_SET = "targets_set"
     PERSON_ERASED = "person_erased"
+    PRACTICE_CONFIRMED = "practice_confirmed"
+    FACTS_UPDATED = "facts_updated"
 
 
 class AuditEntry(db.Model):

@@ -22,11 +22,12 @@ from app.courses.models import (
 )
 from app.extensions import db
 from app.mail.models import OutboxMessage
-from app.municipalities.models import Municipality
+from app.municipalities.models import Municipality, MunicipalityFact
+from app.practice.models import Practice, PracticeCheck, PracticeConfirmation, PracticeTask
 from app.privacy.models import AuditEntry
 from app.quizzes.models import Quiz, QuizAttempt
 from app.sso.models import SsoProvider
-from app.training.models import Attendance, TrainingSession
+from app.training.models import Attendance, SessionEvaluation, TrainingSession
 
 # Every column that refers to a person, and the section of `my_data` that holds those rows.
 # tests/privacy/test_my_data.py checks it against the models: a new reference must be added here
@@ -47,6 +48,11 @@ SECTION_OF_REFERENCE = {
     "training_session.agent_id": "training_sessions_led",
     "training_session.created_by_id": "training_sessions_led",
     "training_session.reopened_by_id": "training_sessions_led",
+    "practice_check.user_id": "practice_tasks",
+    "practice_confirmation.user_id": "practice_confirmations",
+    "practice_confirmation.confirmed_by_id": "practice_confirmed_by_me",
+    "session_evaluation.user_id": "session_evaluations",
+    "municipality_fact.updated_by_id": "municipality_facts_edited",
 }
 SECRET_COLUMNS = {"token_hash", "password_hash"}
 
@@ -67,7 +73,7 @@ def _record(row, skip: frozenset[str] = frozenset()) -> dict[str, Any]:
 
 
 def my_data(user: User) -> dict:
-    """Everything the platform holds about the person, no secrets (11 queries whatever their
+    """Everything the platform holds about the person, no secrets (15 queries whatever their
     history, and one for their municipality unless it is loaded)."""
     lessons = db.session.execute(
         db.select(Lesson.title, LessonView)
@@ -141,6 +147,29 @@ def my_data(user: User) -> dict:
             SsoProvider.municipality_id == user.municipality_id
         )
     ).first()
+    ticks = db.session.execute(
+        db.select(PracticeTask.text, PracticeCheck)
+        .join(PracticeCheck, PracticeCheck.task_id == PracticeTask.id)
+        .where(PracticeCheck.user_id == user.id)
+        .order_by(PracticeCheck.id)
+    ).all()
+    confirmations = db.session.execute(
+        db.select(Practice.title, PracticeConfirmation)
+        .join(PracticeConfirmation, PracticeConfirmation.practice_id == Practice.id)
+        .where(or_(PracticeConfirmation.user_id == user.id,
+                   PracticeConfirmation.confirmed_by_id == user.id))
+        .order_by(PracticeConfirmation.id)
+    ).all()  # fmt: skip
+    evaluations = db.session.scalars(
+        db.select(SessionEvaluation)
+        .where(SessionEvaluation.user_id == user.id)
+        .order_by(SessionEvaluation.id)
+    ).all()
+    facts = db.session.scalars(
+        db.select(MunicipalityFact)
+        .where(MunicipalityFact.updated_by_id == user.id)
+        .order_by(MunicipalityFact.id)
+    ).all()
     municipality = user.municipality
     domain = user.email.rpartition("@")[2]
     return {
@@ -192,6 +221,22 @@ def my_data(user: User) -> dict:
              "reopened_by_me": s.reopened_by_id == user.id,
              "reopen_reason": s.reopen_reason if s.reopened_by_id == user.id else None}
             for s in led
+        ],
+        "practice_tasks": [
+            {"task": text, **_record(tick, frozenset({"user_id"}))} for text, tick in ticks
+        ],
+        "practice_confirmations": [
+            {"practice": title, **_record(c, frozenset({"user_id", "confirmed_by_id"}))}
+            for title, c in confirmations if c.user_id == user.id
+        ],
+        # Practice the person confirmed for others: when and where, not whose.
+        "practice_confirmed_by_me": [
+            {"practice": title, "session_id": c.session_id, "confirmed_at": _time(c.confirmed_at)}
+            for title, c in confirmations if c.confirmed_by_id == user.id and c.user_id != user.id
+        ],
+        "session_evaluations": [_record(e, frozenset({"user_id"})) for e in evaluations],
+        "municipality_facts_edited": [
+            {"fact": f.key, "updated_at": _time(f.updated_at)} for f in facts
         ],
         "certificates": [
             _record(c, frozenset({"user_id", "revoked_by_id"}))

@@ -29,9 +29,11 @@ from app.core.time import utcnow
 from app.courses.models import LessonView
 from app.extensions import db
 from app.mail.models import OutboxMessage
+from app.practice.models import PracticeCheck
 from app.privacy.models import AuditAction, AuditEntry
 from app.privacy.queries import due_for_erasure
 from app.quizzes.models import AttemptState, QuizAttempt
+from app.training.models import SessionEvaluation
 
 log = logging.getLogger(__name__)
 # Kept in the programme's language, whoever's interface erased the person.
@@ -110,6 +112,12 @@ def erase_person(person: User, by: User | None) -> None:
         db.update(Certificate)
         .where(Certificate.trainer_id == person.id)
         .values(trainer_name=ERASED_NAME),
+        # practice ticks keep that a task was done, not what the person wrote about it
+        db.update(PracticeCheck).where(PracticeCheck.user_id == person.id).values(note=""),
+        # an evaluation keeps its ratings for the session's figures, not who gave them
+        db.update(SessionEvaluation)
+        .where(SessionEvaluation.user_id == person.id)
+        .values(user_id=None, comment=""),
     )
     for statement in statements:
         db.session.execute(statement.execution_options(synchronize_session=False))

@@ -31,6 +31,13 @@ from app.courses.models import (
     ModuleCompletion,
 )
 from app.extensions import db
+from app.practice.models import (
+    ConfirmedBy,
+    Practice,
+    PracticeCheck,
+    PracticeConfirmation,
+    PracticeTask,
+)
 from app.progress.rules import certified_at, session_counts
 from app.quizzes.models import AttemptState, Quiz, QuizAttempt
 from app.training.models import Attendance, AttendanceStatus, SessionKind, TrainingSession
@@ -50,15 +57,23 @@ class ModuleProgress:
     viewed: int
     quiz_id: int | None = None
     quiz_passed: bool = True
+    practice_tasks: int = 0
+    practice_done: int = 0
+
+    @property
+    def practice_complete(self) -> bool:
+        """Every practice task of the part ticked (true when it has none)."""
+        return self.practice_done >= self.practice_tasks
 
     @property
     def complete(self) -> bool:
-        """Every lesson viewed and the quiz (if any) passed."""
-        return self.viewed >= self.lessons and self.quiz_passed
+        """Every lesson viewed, the quiz (if any) passed and every practice task ticked."""
+        return self.viewed >= self.lessons and self.quiz_passed and self.practice_complete
 
 
 def module_progress(user: User, course: Course) -> dict[int, ModuleProgress]:
-    """Per active module: lessons, lessons viewed, quiz id, quiz passed (2 queries)."""
+    """Per active module: lessons, lessons viewed, quiz id, quiz passed, practice tasks and
+    tasks ticked (3 queries)."""
     lesson_rows = db.session.execute(
         db.select(Module.id, func.count(Lesson.id), func.count(LessonView.id))
         .outerjoin(Lesson, and_(Lesson.module_id == Module.id, Lesson.retired_at.is_(None)))
@@ -84,10 +99,55 @@ def module_progress(user: User, course: Course) -> dict[int, ModuleProgress]:
         .group_by(Quiz.module_id, Quiz.id)
     ).all()
     quizzes = {module_id: (quiz_id, bool(ok)) for module_id, quiz_id, ok in quiz_rows}
+    practice = practice_counts(user.id, course)
     return {
-        module_id: ModuleProgress(module_id, lessons, viewed, *quizzes.get(module_id, (None, True)))
+        module_id: ModuleProgress(
+            module_id,
+            lessons,
+            viewed,
+            *quizzes.get(module_id, (None, True)),
+            *practice.get(module_id, (0, 0)),
+        )  # fmt: skip
         for module_id, lessons, viewed in lesson_rows
     }
+
+
+def practice_counts(user_id: int, course: Course) -> dict[int, tuple[int, int]]:
+    """Per module with an active practice: its active tasks and how many the person ticked."""
+    rows = db.session.execute(
+        db.select(Practice.module_id, func.count(PracticeTask.id), func.count(PracticeCheck.id))
+        .join(Module, Module.id == Practice.module_id)
+        .join(PracticeTask, and_(PracticeTask.practice_id == Practice.id,
+                                 PracticeTask.retired_at.is_(None)))
+        .outerjoin(PracticeCheck, and_(PracticeCheck.task_id == PracticeTask.id,
+                                       PracticeCheck.user_id == user_id))
+        .where(Module.course_id == course.id, Module.retired_at.is_(None),
+               Practice.retired_at.is_(None))
+        .group_by(Practice.module_id)
+    ).all()  # fmt: skip
+    return {module_id: (tasks, done) for module_id, tasks, done in rows}
+
+
+def trainer_practices(course: Course):
+    """The course's active practices that a follow-up meeting's trainer must confirm."""
+    return select(Practice.id).where(
+        Practice.module_id.in_(_active_modules(course)),
+        Practice.retired_at.is_(None),
+        Practice.confirmed_by == ConfirmedBy.TRAINER,
+    )
+
+
+def practice_confirmed(course: Course, user_id) -> ColumnElement[bool]:
+    """A trainer confirmed every practice of the course that needs it (true when none does).
+
+    Only then does an attended follow-up meeting count towards certification.
+    """
+    total = select(func.count()).select_from(trainer_practices(course).subquery())
+    confirmed = select(func.count(PracticeConfirmation.id)).where(
+        PracticeConfirmation.user_id == user_id,
+        PracticeConfirmation.practice_id.in_(trainer_practices(course)),
+    )
+    return confirmed.scalar_subquery() == total.scalar_subquery()
 
 
 def _active_modules(course: Course):
@@ -194,9 +254,10 @@ def complete_course(
 
     Via a session: an end-user course whose quizzes are passed, by someone who attended a held
     session. Online: every module complete and, where the course requires it, a follow-up
-    meeting attended. Agents whose certificate was revoked are re-certified by a follow-up
-    meeting that started after the revocation. Returns the new completions, dated `at` (now
-    unless recorded afterwards, as the demo data's history is).
+    meeting attended where the trainer confirmed the practice. Agents whose certificate was
+    revoked are re-certified by a follow-up meeting that started after the revocation. Returns
+    the new completions, dated `at` (now unless recorded afterwards, as the demo data's history
+    is).
     """
     if not user_ids:
         return []
@@ -206,7 +267,7 @@ def complete_course(
     )
     online = modules_complete(course, User.id)
     if course.follow_up_required:
-        online = and_(online, follow_up_attended(User.id))
+        online = and_(online, follow_up_attended(User.id), practice_confirmed(course, User.id))
     already = exists(
         select(CourseCompletion.id).where(
             CourseCompletion.user_id == User.id, CourseCompletion.course_id == course.id

@@ -22,8 +22,15 @@ from app.courses import queries as course_queries
 from app.courses.models import Audience, Course, Module
 from app.extensions import db
 from app.mail.models import MailState, OutboxMessage
+from app.municipalities.facts import FACTS, facts_of
 from app.municipalities.queries import count_waiting_for_activation
-from app.progress.completion import first_session_attended, module_progress, modules_complete
+from app.progress.completion import (
+    first_session_attended,
+    follow_up_attended,
+    module_progress,
+    modules_complete,
+    practice_confirmed,
+)
 from app.progress.queries import is_certified
 from app.progress.rules import certified_agent
 from app.quizzes.queries import quiz_status
@@ -39,6 +46,8 @@ class StepKind(StrEnum):
     TAKE_QUIZ = "take_quiz"  # a part's lessons are read: its quiz
     QUIZ_AFTER_SESSION = "quiz_after_session"  # attended a session: the quiz gives the certificate
     QUIZ_LOCKED = "quiz_locked"  # the quiz's attempts are used up: ask for a new one
+    PRACTISE = "practise"  # lessons and quizzes done: practice tasks in real meetings remain
+    PRACTICE_UNCONFIRMED = "practice_unconfirmed"  # attended the follow-up: trainer to confirm
     SESSION_AHEAD = "session_ahead"  # registered for an end-user session
     FOLLOW_UP_AHEAD = "follow_up_ahead"  # registered for a follow-up meeting
     REGISTER_FOLLOW_UP = "register_follow_up"  # both parts done: a follow-up meeting is open
@@ -51,6 +60,7 @@ class StepKind(StrEnum):
     IMPORT_ROSTER = "import_roster"  # coordinator: nobody in the municipality yet
     SEND_ACTIVATION = "send_activation"  # coordinator: people who cannot sign in yet
     APPOINT_AGENTS = "appoint_agents"  # coordinator: no meeting agents yet
+    FILL_FACTS = "fill_facts"  # coordinator: the municipality's own facts are not all filled in
     PLAN_FOLLOW_UP = "plan_follow_up"  # admin: agents wait and no follow-up meeting is planned
     MAIL_FAILED = "mail_failed"  # admin: e-mail that could not be sent
     FOLLOW_COVERAGE = "follow_coverage"  # coordinator/admin: nothing needs attention
@@ -90,8 +100,9 @@ class Step:
 
 
 READING = frozenset(
-    (StepKind.START_READING, StepKind.CONTINUE_READING, StepKind.TAKE_QUIZ, StepKind.QUIZ_LOCKED)
-)
+    (StepKind.START_READING, StepKind.CONTINUE_READING, StepKind.TAKE_QUIZ, StepKind.QUIZ_LOCKED,
+     StepKind.PRACTISE)
+)  # fmt: skip
 
 
 def next_step(user: User, now: datetime | None = None, course: Course | None = None) -> Step:
@@ -153,6 +164,8 @@ def _course_step(user: User, course: Course, now: datetime) -> Step:
         if reading is not None:
             return reading
         if course.follow_up_required:
+            if completion is None and _awaits_confirmation(user, course):
+                return Step(StepKind.PRACTICE_UNCONFIRMED, course=course)
             return _follow_up_step(user, course, now, recertify=completion is not None)
         return _completed(user, course)
     if completion is not None:
@@ -163,8 +176,10 @@ def _course_step(user: User, course: Course, now: datetime) -> Step:
         if quiz_step is not None:
             return quiz_step
     reading = _reading_step(user, course)
-    if reading is not None and reading.kind in (StepKind.TAKE_QUIZ, StepKind.QUIZ_LOCKED):
-        return reading  # every lesson read: the quiz completes the course online
+    if reading is not None and reading.kind in (
+        StepKind.TAKE_QUIZ, StepKind.QUIZ_LOCKED, StepKind.PRACTISE
+    ):  # fmt: skip
+        return reading  # every lesson read: the quiz and the practice complete it online
     ahead = _registered_session(user, SessionKind.END_USER, now)
     if ahead is not None:
         return Step(StepKind.SESSION_AHEAD, course=course, training_session=ahead)
@@ -172,16 +187,30 @@ def _course_step(user: User, course: Course, now: datetime) -> Step:
 
 
 def _reading_step(user: User, course: Course) -> Step | None:
-    """The next lesson to read or quiz to take in the course, None when every part is done."""
+    """The next lesson to read, quiz to take or practice to do in the course, None when every
+    part is done."""
     outline = course_queries.course_outline(user, course)
-    found = course_queries.next_step(outline, module_progress(user, course))
+    progress = module_progress(user, course)
+    found = course_queries.next_step(outline, progress)
     if found is None:
-        return None
+        return _practice_step(course, outline, progress)
     if found.is_quiz:
         return _quiz_step(user, course, found.module, StepKind.TAKE_QUIZ)
     started = any(item.viewed for item in outline)
     kind = StepKind.CONTINUE_READING if started else StepKind.START_READING
     return Step(kind, course=course, module=found.module, lesson=found.lesson)
+
+
+def _practice_step(course: Course, outline, progress) -> Step | None:
+    """The first part whose practice tasks are not all ticked, once lessons and quizzes are done."""
+    for item in outline:
+        state = progress.get(item.module.id)
+        if state is not None and not state.practice_complete:
+            return Step(
+                StepKind.PRACTISE, course=course, module=item.module,
+                count=state.practice_tasks - state.practice_done,
+            )  # fmt: skip
+    return None
 
 
 def _quiz_step(user: User, course: Course, module: Module, kind: StepKind, **extra) -> Step | None:
@@ -206,6 +235,15 @@ def _quiz_after_session(user: User, course: Course, session_id: int) -> Step | N
     training_session = db.session.get(TrainingSession, session_id)
     return _quiz_step(
         user, course, module, StepKind.QUIZ_AFTER_SESSION, training_session=training_session
+    )
+
+
+def _awaits_confirmation(user: User, course: Course) -> bool:
+    """Attended a follow-up meeting, but the trainer has not confirmed the practice yet."""
+    return bool(
+        db.session.scalar(
+            select(and_(follow_up_attended(user.id), ~practice_confirmed(course, user.id)))
+        )
     )
 
 
@@ -353,7 +391,8 @@ def _admin_attention(waiting: int, next_follow_up: TrainingSession | None) -> li
 
 
 def _coordinator_attention(user: User) -> list[Step]:
-    """Nobody imported yet; people who cannot sign in yet; no meeting agents (2 queries)."""
+    """Nobody imported yet; people who cannot sign in yet; no meeting agents; facts missing
+    (3 queries)."""
     others, agents = db.session.execute(
         select(
             func.count(User.id).filter(User.role.in_((Role.EMPLOYEE, Role.AGENT))),
@@ -368,4 +407,7 @@ def _coordinator_attention(user: User) -> list[Step]:
         items.append(Step(StepKind.SEND_ACTIVATION, count=waiting))
     if not agents:
         items.append(Step(StepKind.APPOINT_AGENTS))
+    missing = len(FACTS) - len(facts_of(user.municipality_id))
+    if missing:
+        items.append(Step(StepKind.FILL_FACTS, count=missing))
     return items

@@ -3,6 +3,7 @@
 from sqlalchemy import select
 
 from app.auth.models import User
+from app.courses.models import Audience, Course, Module, ModuleCompletion
 from app.extensions import db
 from app.progress.rules import certified_agent
 
@@ -12,3 +13,26 @@ def is_certified(user: User) -> bool:
     if not user.is_authenticated:
         return False
     return bool(db.session.scalar(select(certified_agent()).where(User.id == user.id)))
+
+
+def has_reached_part_two(user: User) -> bool:
+    """True when the person completed the first part of an active agent course."""
+    first_part = (
+        select(Module.id)
+        .join(Course, Course.id == Module.course_id)
+        .where(
+            Course.audience == Audience.AGENT,
+            Course.retired_at.is_(None),
+            Module.retired_at.is_(None),
+        )
+        .order_by(Course.position, Module.position)
+        .limit(1)
+        .scalar_subquery()
+    )
+    return bool(
+        db.session.scalar(
+            select(ModuleCompletion.id).where(
+                ModuleCompletion.user_id == user.id, ModuleCompletion.module_id == first_part
+            )
+        )
+    )

@@ -43,6 +43,8 @@ class Quiz(db.Model):
     max_attempts: Mapped[int | None]
     shuffle: Mapped[bool] = mapped_column(default=False)
     draw: Mapped[int | None]
+    # Stratified draw: {group id: questions drawn from it per attempt}; None draws from the pool.
+    groups: Mapped[dict[str, int] | None] = mapped_column(JSON)
     reveal_answers: Mapped[str] = mapped_column(
         String(20), default=RevealAnswers.AFTER_PASS, server_default=RevealAnswers.AFTER_PASS
     )
@@ -69,6 +71,7 @@ class Question(db.Model):
     prompt: Mapped[str] = mapped_column(Text)
     explanation: Mapped[str] = mapped_column(Text, default="")
     answer: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    group: Mapped[str | None] = mapped_column(String(50))  # a key of Quiz.groups
     position: Mapped[int] = mapped_column(default=0)
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

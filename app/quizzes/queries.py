@@ -74,13 +74,15 @@ def module_quiz(course: Course, module_slug: str) -> tuple[Module, Quiz] | None:
 
 
 def pool_size(quiz: Quiz) -> int:
-    """How many questions an attempt holds: the draw, or the whole active pool (1 query)."""
+    """How many questions an attempt holds: the groups' or the quiz's draw, or the whole active
+    pool (1 query)."""
     active = db.session.scalar(
         db.select(func.count(Question.id)).where(
             Question.quiz_id == quiz.id, Question.retired_at.is_(None)
         )
     )
-    return min(quiz.draw, active) if quiz.draw else active
+    drawn = sum(quiz.groups.values()) if quiz.groups else quiz.draw
+    return min(drawn, active) if drawn else active
 
 
 def get_own_attempt(user: User, attempt_id: int) -> QuizAttempt | None:

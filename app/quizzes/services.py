@@ -80,31 +80,52 @@ def start_attempt(user: User, quiz: Quiz) -> QuizAttempt:
 
 
 def _draw_questions(quiz: Quiz) -> list[list[Any]]:
-    """Draw and order the questions (and options) of a new attempt: [[qid, [oid, ...]], ...]."""
+    """Draw and order the questions (and options) of a new attempt: [[qid, [oid, ...]], ...].
+
+    With question groups each attempt draws each group's number from that group (so every
+    attempt covers every topic); else `draw` questions from the whole pool.
+    """
     rows = db.session.execute(
-        db.select(Question.id, Question.type, Option.id)
+        db.select(Question.id, Question.type, Question.group, Option.id)
         .outerjoin(Option, (Option.question_id == Question.id) & Option.retired_at.is_(None))
         .where(Question.quiz_id == quiz.id, Question.retired_at.is_(None))
         .order_by(Question.position, Option.position)
     ).all()
     pool: dict[int, list[int]] = {}
+    by_group: dict[str | None, list[int]] = {}
     fixed_order: set[int] = set()  # "Sant" before "Falskt", always
-    for question_id, question_type, option_id in rows:
-        pool.setdefault(question_id, [])
+    for question_id, question_type, group, option_id in rows:
+        if question_id not in pool:
+            pool[question_id] = []
+            by_group.setdefault(group, []).append(question_id)
         if option_id is not None:
             pool[question_id].append(option_id)
         if question_type == "true_false":
             fixed_order.add(question_id)
-    order = list(pool)
-    if quiz.draw and quiz.draw < len(order):
-        drawn = set(_random.sample(order, quiz.draw))
-        order = [question_id for question_id in order if question_id in drawn]
+    drawn = _drawn(quiz, by_group)
+    order = [question_id for question_id in pool if question_id in drawn]
     if quiz.shuffle:
         _random.shuffle(order)
         for question_id, options in pool.items():
             if question_id not in fixed_order:
                 _random.shuffle(options)
     return [[question_id, pool[question_id]] for question_id in order]
+
+
+def _drawn(quiz: Quiz, by_group: dict[str | None, list[int]]) -> set[int]:
+    """The questions of one attempt: per group its draw, else `draw` of all, else every one."""
+    if quiz.groups:
+        return {
+            question_id
+            for group, wanted in quiz.groups.items()
+            for question_id in _random.sample(
+                by_group.get(group, []), min(wanted, len(by_group.get(group, [])))
+            )
+        }
+    everyone = [question_id for ids in by_group.values() for question_id in ids]
+    if quiz.draw and quiz.draw < len(everyone):
+        return set(_random.sample(everyone, quiz.draw))
+    return set(everyone)
 
 
 def read_answers(attempt: QuizAttempt, form: MultiDict) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.core.yamlfile import Checker, LineDict
 
-COMMON_KEYS = {"id", "type", "prompt", "explanation"}
+COMMON_KEYS = {"id", "type", "prompt", "explanation", "group"}
 
 
 @dataclass
@@ -33,6 +33,7 @@ class QuestionSpec:
     position: int
     options: list[OptionSpec] = field(default_factory=list)
     answer: dict[str, Any] = field(default_factory=dict)
+    group: str | None = None
 
 
 class InvalidAnswer(ValueError):
@@ -188,8 +189,13 @@ class TrueFalse(QuestionType):
 
 
 def normalise_text(text: str) -> str:
-    """Trim, collapse inner whitespace and ignore case: "  40  %" matches "40 %"."""
-    return " ".join(text.split()).casefold()
+    """Trim, collapse inner whitespace, ignore case and trailing punctuation or quotes:
+    "  40  %." matches "40 %"."""
+    return " ".join(text.split()).casefold().rstrip(TRAILING).lstrip(QUOTES).strip()
+
+
+TRAILING = ".,;:!?\"'»”’ "
+QUOTES = "\"'«“‘ "
 
 
 class TextAnswer(QuestionType):

@@ -14,6 +14,7 @@ from app.labels import label
 from app.municipalities.access import get_municipality_or_404
 from app.reports import queries
 from app.reports.access import may_see_coverage, may_see_every_municipality
+from app.training.evaluation import results_for_municipality
 from app.training.models import SessionMode
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -69,6 +70,7 @@ def municipality(code: str):
         agents=agents,
         behind=[agent for agent in agents if agent.behind],
         months=queries.by_month(place),
+        evaluation=results_for_municipality(place.id),
     )
 
 

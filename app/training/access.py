@@ -6,7 +6,7 @@ An agent who is no longer certified still sees their own sessions, read-only.
 """
 
 from app.auth.models import Role, User
-from app.progress.queries import is_certified
+from app.progress.queries import has_reached_part_two, is_certified
 from app.training.models import SessionKind, TrainingSession
 
 
@@ -64,8 +64,9 @@ def may_reopen(user: User) -> bool:
 
 
 def may_use_kit(user: User) -> bool:
-    """The cascade-training kit is for those who run sessions."""
-    return may_run_sessions(user)
+    """The cascade-training kit: those who run sessions, and agents from part 2 of their course
+    on, so they can rehearse it before they are certified."""
+    return may_run_sessions(user) or (user.role == Role.AGENT and has_reached_part_two(user))
 
 
 def may_see_reach(user: User) -> bool:

@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import (
     DateTimeLocalField,
     IntegerField,
+    RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -14,7 +15,7 @@ from wtforms import (
     ValidationError,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.core.time import STOCKHOLM
 from app.core.validation import no_control_characters, no_control_characters_in_lines
@@ -138,3 +139,36 @@ class AddPeopleForm(FlaskForm):
         """The pasted lines that hold something, trimmed, each once."""
         lines = (line.strip() for line in (self.lines.data or "").splitlines())
         return list(dict.fromkeys(line for line in lines if line))
+
+
+RATINGS = [SelectChoice(str(n), str(n)) for n in range(1, 6)]
+
+
+class EvaluationForm(FlaskForm):
+    """An attendee's evaluation: three statements rated 1 (disagree) to 5 (agree), a comment."""
+
+    useful = RadioField(
+        _l("Utbildningen var till nytta för mitt arbete"),
+        choices=RATINGS,
+        validators=[InputRequired(_l("Välj ett svar från 1 till 5."))],
+    )
+    clear = RadioField(
+        _l("Mötesagenten förklarade tydligt"),
+        choices=RATINGS,
+        validators=[InputRequired(_l("Välj ett svar från 1 till 5."))],
+    )
+    confident = RadioField(
+        _l("Jag känner mig säker på att delta i ett resfritt möte"),
+        choices=RATINGS,
+        validators=[InputRequired(_l("Välj ett svar från 1 till 5."))],
+    )
+    comment = TextAreaField(_l("Något du vill lägga till? (frivilligt)"),
+                            validators=[Optional(), Length(max=1000),
+                                        no_control_characters_in_lines])  # fmt: skip
+
+    def answers(self) -> dict:
+        """The validated answers as the model's fields."""
+        return {
+            "useful": int(self.useful.data), "clear": int(self.clear.data),
+            "confident": int(self.confident.data), "comment": (self.comment.data or "").strip(),
+        }  # fmt: skip

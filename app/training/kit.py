@@ -6,6 +6,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from app.courses.loader import read_document, slug_of
+from app.municipalities.facts import placeholders_in
 
 
 @dataclass(frozen=True)
@@ -118,3 +119,12 @@ def kit_blocks(html: str) -> list[Block]:
     parser.feed(html)
     parser.close()
     return parser.blocks
+
+
+def fact_uses_in_kit(courses_dir: str) -> dict[str, list[str]]:
+    """Where each municipality fact is used in the kit: "Utbildningspaket › Document"."""
+    uses: dict[str, list[str]] = {}
+    for document in kit_documents(courses_dir):
+        for key in sorted(placeholders_in(document.html)):
+            uses.setdefault(key, []).append(f"Utbildningspaket › {document.title}")
+    return uses

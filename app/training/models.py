@@ -116,3 +116,33 @@ class Attendance(db.Model):
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
     marked_by: Mapped[User | None] = relationship(foreign_keys=[marked_by_id])
+
+
+class SessionEvaluation(db.Model):
+    """An attendee's evaluation of a session: three ratings 1–5 and a comment.
+
+    The person is kept only so that each answers once; results are shown as aggregates, and
+    not at all below `EVALUATION_PRIVACY_MIN` answers.
+    """
+
+    __tablename__ = "session_evaluation"
+    __table_args__ = (
+        UniqueConstraint("session_id", "user_id"),
+        CheckConstraint(
+            "useful BETWEEN 1 AND 5 AND clear BETWEEN 1 AND 5 AND confident BETWEEN 1 AND 5",
+            name="ratings_in_range",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("training_session.id"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    useful: Mapped[int]  # "Utbildningen var till nytta för mitt arbete"
+    clear: Mapped[int]  # "Mötesagenten förklarade tydligt"
+    confident: Mapped[int]  # "Jag känner mig säker på att delta i ett resfritt möte"
+    comment: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+# Fewer answers than this and a session's (or an agent's) evaluation is not shown at all.
+EVALUATION_PRIVACY_MIN = 5

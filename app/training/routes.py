@@ -1,6 +1,6 @@
 """Training sessions: list, create, edit, cancel, register, attendance, check-in, kit, reach."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import SimpleNamespace
 from urllib.parse import urlsplit
 
@@ -26,19 +26,23 @@ from app.core.security import configured_limit, failed, person_or_address
 from app.core.time import STOCKHOLM, utcnow
 from app.core.urls import external_url
 from app.extensions import limiter
+from app.municipalities.facts import facts_of, fill_html
+from app.practice import queries as practice_queries
+from app.practice import services as practice_services
 from app.progress.guidance import step_at_session
-from app.training import access, queries, services, timing
+from app.training import access, evaluation, queries, services, timing
 from app.training.calendar import session_ics
 from app.training.forms import (
     MAX_PASTED_LINES,
     AddPeopleForm,
     CheckInForm,
+    EvaluationForm,
     ReopenForm,
     SessionForm,
 )
 from app.training.kit import kit_documents
 from app.training.kit_docx import DOCX, kit_document_docx
-from app.training.models import AttendanceStatus
+from app.training.models import AttendanceStatus, SessionKind
 from app.training.pdf import attendance_sheet_pdf, kit_document_pdf
 
 bp = Blueprint("training", __name__)
@@ -240,6 +244,11 @@ def detail(session_id: int):
     """A session: details and registration; for its agent the list, check-in code and tools."""
     training_session = _visible_or_404(session_id)
     now = utcnow()
+    practice = (
+        practice_queries.trainer_practice()
+        if training_session.kind == SessionKind.AGENT_FOLLOW_UP
+        else None
+    )
     manages = access.may_manage(current_user, training_session)
     sees_list = access.may_see_list(current_user, training_session)
     closed = timing.is_closed(training_session, now)
@@ -280,7 +289,73 @@ def detail(session_id: int):
         now=now,
         started=training_session.starts_at <= now,
         can_register=access.may_join(current_user, training_session),
+        practice=practice,
+        practice_rows=(
+            practice_queries.practice_at_session(training_session, practice)
+            if practice and manages
+            else []
+        ),
+        evaluation=(
+            evaluation.results_for_session(training_session)
+            if manages and training_session.kind == SessionKind.END_USER
+            else None
+        ),
+        evaluation_form=_evaluation_form_for(training_session, mine, now),
     )
+
+
+def _evaluation_form_for(training_session, mine, now):
+    """The evaluation form for an attendee who has not answered yet, once the session started."""
+    if not (mine and evaluation.may_evaluate(current_user, training_session, now)):
+        return None
+    return EvaluationForm()
+
+
+PRACTICE = "practice"  # the follow-up meeting's section where the trainer confirms practice
+
+
+@bp.post(f"/sessions/{ID}/practice")
+@login_required
+def confirm_practice(session_id: int):
+    """The trainer of a follow-up meeting confirms the practice of those present (all, or the
+    ones ticked); their attended meeting then counts towards certification."""
+    training_session = _managed_or_404(session_id)
+    practice = practice_queries.trainer_practice()
+    if training_session.kind != SessionKind.AGENT_FOLLOW_UP or practice is None:
+        abort(404)
+    rows = practice_queries.practice_at_session(training_session, practice)
+    if request.form.get("action") == "all":
+        user_ids = [row.user.id for row in rows]
+    else:
+        user_ids = [row.user.id for row in rows if request.form.get(f"confirm-{row.user.id}")]
+    if not user_ids:
+        return _back(training_session, PRACTICE, _("Markera vems övningar du bekräftar."),
+                     error=True)  # fmt: skip
+    confirmed = practice_services.confirm_practice(
+        training_session, practice, user_ids, current_user
+    )
+    return _back(training_session, PRACTICE, ngettext(
+        "Övningarna är bekräftade för %(num)d person.",
+        "Övningarna är bekräftade för %(num)d personer.", confirmed))  # fmt: skip
+
+
+@bp.post(f"/sessions/{ID}/evaluation")
+@login_required
+def evaluate(session_id: int):
+    """An attendee's evaluation of the session: three ratings and a comment."""
+    training_session = _visible_or_404(session_id)
+    if not evaluation.may_evaluate(current_user, training_session, utcnow()):
+        abort(404)
+    form = EvaluationForm()
+    if not form.validate_on_submit():
+        field = next(field for field in form if field.errors)
+        return _back(training_session, EVALUATION, f"{field.label.text}: {field.errors[0]}",
+                     error=True)  # fmt: skip
+    evaluation.save_evaluation(current_user, training_session, form.answers())
+    return _back(training_session, EVALUATION, _("Tack för ditt svar!"))
+
+
+EVALUATION = "evaluation"  # the attendee's evaluation section of the session page
 
 
 @bp.post(f"/sessions/{ID}/register")
@@ -500,6 +575,7 @@ def reach():
         totals=totals,
         now=now,
         can_create=access.may_run_sessions(current_user),
+        evaluation=evaluation.results_for_agent(current_user),
     )
 
 
@@ -509,19 +585,32 @@ def kit():
     """The cascade-training kit (certified agents and admins)."""
     if not access.may_use_kit(current_user):
         return render_template("training/kit.html", documents=[], locked=True), 403
-    documents = kit_documents(current_app.config["COURSES_DIR"])
-    return render_template("training/kit.html", documents=documents, locked=False)
+    return render_template(
+        "training/kit.html",
+        documents=_kit_with_facts(),
+        locked=False,
+        certified=access.may_run_sessions(current_user),
+    )
+
+
+def _kit_with_facts():
+    """The kit documents filled with the user's municipality's facts."""
+    values = facts_of(current_user.municipality_id)
+    return [
+        replace(document, html=fill_html(document.html, values))
+        for document in kit_documents(current_app.config["COURSES_DIR"])
+    ]
 
 
 def _kit_document_or_404(slug: str):
-    """The kit document with this slug, for those who may use the kit.
+    """The kit document with this slug, filled with the municipality's facts, for those who
+    may use the kit.
 
-    :raise 403: someone who does not run sessions; 404: no such document.
+    :raise 403: someone who may not use the kit yet; 404: no such document.
     """
     if not access.may_use_kit(current_user):
         abort(403)
-    documents = {d.slug: d for d in kit_documents(current_app.config["COURSES_DIR"])}
-    return documents.get(slug) or abort(404)
+    return next((d for d in _kit_with_facts() if d.slug == slug), None) or abort(404)
 
 
 @bp.get("/kit/<slug>.pdf")

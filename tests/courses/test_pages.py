@@ -170,7 +170,7 @@ def test_pages_run_a_fixed_number_of_queries(client, auth, create_user, synced_c
         db.session.add_all(LessonView(user_id=other.id, lesson_id=lesson.id) for lesson in lessons)
     db.session.commit()
     assert counts() == small
-    assert max(small) <= 10
+    assert max(small) <= 12  # the start page counts practice ticks; a lesson reads the facts
 
 
 def test_course_images_are_served_to_those_who_may_take_the_course(

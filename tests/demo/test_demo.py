@@ -110,12 +110,20 @@ def test_demo_seed_after_course_sync_shows_the_cascade(runner, synced_courses):
 def test_demo_agent3_can_take_the_last_step_to_certification(runner, synced_courses):
     from app.certificates.models import Certificate
     from app.courses.models import CourseCompletion
+    from app.practice.queries import trainer_practice
+    from app.practice.services import confirm_practice
+    from app.training.models import TrainingSession
     from app.training.services import check_in
 
     runner.invoke(args=["demo", "seed"])
     agent3 = db.session.scalar(db.select(User).filter_by(email="agent3.falun@demo.se"))
     assert db.session.scalar(db.select(CourseCompletion).filter_by(user_id=agent3.id)) is None
     check_in(agent3, "resa24")
+    # present, with every practice task ticked: the trainer's confirmation is the last step
+    assert db.session.scalar(db.select(CourseCompletion).filter_by(user_id=agent3.id)) is None
+    meeting = db.session.scalar(db.select(TrainingSession).filter_by(check_in_code="RESA24"))
+    admin = db.session.scalar(db.select(User).filter_by(email="admin@demo.se"))
+    assert confirm_practice(meeting, trainer_practice(), [agent3.id], admin) == 1
     completion = db.session.scalar(db.select(CourseCompletion).filter_by(user_id=agent3.id))
     assert completion is not None and completion.method == "online"
     assert db.session.scalar(db.select(Certificate).filter_by(user_id=agent3.id)) is not None

@@ -11,12 +11,16 @@ from app.courses.models import Audience, Course, Lesson, Module
 from app.courses.services import record_lesson_view
 from app.extensions import db
 from app.mail.models import MailState, OutboxMessage
+from app.municipalities.facts import FACTS
+from app.municipalities.services import save_facts
+from app.practice.queries import trainer_practice
+from app.practice.services import confirm_practice
 from app.progress.completion import update_progress
 from app.progress.guidance import StepKind, next_step, work_overview
 from app.quizzes.models import AttemptState, Quiz, QuizAttempt
 from app.training.models import Attendance, AttendanceStatus
 from app.training.services import create_session, mark_attendance, register
-from tests.training.fixtures import certify_agent, details, move
+from tests.training.fixtures import certify_agent, details, do_practice, move
 
 
 def course_of(audience) -> Course:
@@ -58,11 +62,13 @@ def attempt(user, course, module_position, passed=True):
     return quiz
 
 
-def finish_parts(agent):
+def finish_parts(agent, practice=True):
     course = course_of(Audience.AGENT)
     read(agent, course)
     for module in course.modules:
         attempt(agent, course, module.position)
+    if practice:
+        do_practice(agent, course)
     return course
 
 
@@ -114,10 +120,18 @@ def employee_attended(user, create_user):
     return StepKind.QUIZ_AFTER_SESSION, {"training_session": training_session}
 
 
+def employee_practice_left(user, create_user):
+    course = course_of(Audience.EMPLOYEE)
+    read(user, course)
+    attempt(user, course, 1)
+    return StepKind.PRACTISE, {}
+
+
 def employee_completed(user, create_user):
     course = course_of(Audience.EMPLOYEE)
     read(user, course)
     attempt(user, course, 1)
+    do_practice(user, course)
     return StepKind.COMPLETED, {"certificate": "valid"}
 
 
@@ -128,6 +142,11 @@ def agent_nothing(user, create_user):
 def agent_part_one_read(user, create_user):
     read(user, course_of(Audience.AGENT), module_position=1)
     return StepKind.TAKE_QUIZ, {}
+
+
+def agent_practice_left(user, create_user):
+    finish_parts(user, practice=False)
+    return StepKind.PRACTISE, {}
 
 
 def agent_parts_done_nothing_planned(user, create_user):
@@ -148,12 +167,23 @@ def agent_registered_for_follow_up(user, create_user):
     return StepKind.FOLLOW_UP_AHEAD, {"training_session": meeting}
 
 
-def agent_certified(user, create_user):
+def agent_attended_unconfirmed(user, create_user):
     finish_parts(user)
     meeting = follow_up(create_user)
     register(user, meeting)
     move(meeting, -timedelta(hours=2))
     mark_attendance(create_user(role=Role.ADMIN), meeting, {user.id: AttendanceStatus.ATTENDED})
+    return StepKind.PRACTICE_UNCONFIRMED, {}
+
+
+def agent_certified(user, create_user):
+    finish_parts(user)
+    meeting = follow_up(create_user)
+    register(user, meeting)
+    move(meeting, -timedelta(hours=2))
+    trainer = create_user(role=Role.ADMIN)
+    mark_attendance(trainer, meeting, {user.id: AttendanceStatus.ATTENDED})
+    confirm_practice(meeting, trainer_practice(), [user.id], trainer)
     return StepKind.PLAN_SESSION, {"certificate": "valid"}
 
 
@@ -187,12 +217,15 @@ LEARNER_STATES = [
     (Role.EMPLOYEE, employee_no_attempts_left),
     (Role.EMPLOYEE, employee_registered),
     (Role.EMPLOYEE, employee_attended),
+    (Role.EMPLOYEE, employee_practice_left),
     (Role.EMPLOYEE, employee_completed),
     (Role.AGENT, agent_nothing),
     (Role.AGENT, agent_part_one_read),
+    (Role.AGENT, agent_practice_left),
     (Role.AGENT, agent_parts_done_nothing_planned),
     (Role.AGENT, agent_parts_done_meeting_planned),
     (Role.AGENT, agent_registered_for_follow_up),
+    (Role.AGENT, agent_attended_unconfirmed),
     (Role.AGENT, agent_certified),
     (Role.AGENT, agent_with_a_planned_session),
     (Role.AGENT, agent_with_attendance_to_record),
@@ -265,7 +298,7 @@ def test_a_coordinator_of_an_empty_municipality_is_asked_to_import_the_roster(
     assert 'data-step="import_roster"' in html and "/roster" in html
 
 
-def test_a_coordinator_is_asked_to_send_activation_then_to_appoint_agents(
+def test_a_coordinator_is_asked_to_send_activation_then_to_appoint_agents_then_for_facts(
     create_user, client, auth
 ):
     coordinator = create_user(role=Role.COORDINATOR)
@@ -277,12 +310,16 @@ def test_a_coordinator_is_asked_to_send_activation_then_to_appoint_agents(
     assert [item.kind for item in work.attention] == [
         StepKind.SEND_ACTIVATION,
         StepKind.APPOINT_AGENTS,
+        StepKind.FILL_FACTS,
     ]
     assert work.step.count == 2
     create_user(role=Role.AGENT)
     for person in waiting:
         person.password_hash = "scrypt:set"
     db.session.commit()
+    assert work_overview(coordinator).step.kind == StepKind.FILL_FACTS
+    assert work_overview(coordinator).step.count == len(FACTS)
+    save_facts(coordinator.municipality, {fact.key: "Ifyllt" for fact in FACTS}, coordinator)
     assert work_overview(coordinator).step.kind == StepKind.FOLLOW_COVERAGE
     auth.login_as(coordinator)
     html = client.get("/").get_data(as_text=True)

@@ -7,7 +7,7 @@ import pytest
 from app.auth.models import Role
 from app.certificates.models import Certificate
 from app.certificates.services import issue_certificates
-from app.courses.models import Audience, Course, CourseCompletion
+from app.courses.models import Audience, Course, CourseCompletion, Module
 from app.extensions import db
 from app.training.models import TrainingSession
 from app.training.services import SessionDetails, create_session
@@ -59,3 +59,33 @@ def certified_agent(create_user):
 @pytest.fixture
 def end_user_session(certified_agent):
     return create_session(certified_agent, details(capacity=3))
+
+
+def do_practice(user, course) -> None:
+    """Tick every active practice task of the course, with a note (as the practice page would)."""
+    from app.practice.models import Practice, PracticeCheck, PracticeTask
+    from app.progress.completion import update_progress
+
+    tasks = db.session.scalars(
+        db.select(PracticeTask.id)
+        .join(Practice, Practice.id == PracticeTask.practice_id)
+        .join(Module, Module.id == Practice.module_id)
+        .where(Module.course_id == course.id, PracticeTask.retired_at.is_(None))
+    ).all()
+    db.session.add_all(
+        PracticeCheck(user_id=user.id, task_id=task, note="Gick bra.") for task in tasks
+    )
+    db.session.commit()
+    update_progress(user, course)
+
+
+def confirm_practice_of(user, course) -> None:
+    """A trainer's confirmation of every practice of the course that needs one."""
+    from app.practice.models import PracticeConfirmation
+    from app.progress.completion import trainer_practices
+
+    db.session.add_all(
+        PracticeConfirmation(user_id=user.id, practice_id=practice_id)
+        for practice_id in db.session.scalars(trainer_practices(course))
+    )
+    db.session.commit()

@@ -1,0 +1,124 @@
+"""Reads of practice: a module's practice with the learner's ticks, and a follow-up meeting's
+confirmations; each a fixed number of queries."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import and_, func
+
+from app.auth.models import User
+from app.courses.models import Audience, Course, Module
+from app.extensions import db
+from app.practice.models import Practice, PracticeCheck, PracticeConfirmation, PracticeTask
+from app.training.models import Attendance, AttendanceStatus, TrainingSession
+
+
+def module_practice(course: Course, module_slug: str) -> tuple[Module, Practice] | None:
+    """The active module of this course with this slug, and its active practice (1 query)."""
+    row = db.session.execute(
+        db.select(Module, Practice)
+        .join(Practice, Practice.module_id == Module.id)
+        .where(
+            Module.course_id == course.id,
+            Module.slug == module_slug,
+            Module.retired_at.is_(None),
+            Practice.retired_at.is_(None),
+        )
+    ).first()
+    return (row[0], row[1]) if row else None
+
+
+def active_tasks(practice: Practice) -> list[PracticeTask]:
+    """The practice's active tasks in order (1 query)."""
+    return list(
+        db.session.scalars(
+            db.select(PracticeTask)
+            .where(PracticeTask.practice_id == practice.id, PracticeTask.retired_at.is_(None))
+            .order_by(PracticeTask.position)
+        )
+    )
+
+
+def checks_of(user: User, practice: Practice) -> dict[int, PracticeCheck]:
+    """The person's ticks in this practice, by task id (1 query)."""
+    return {
+        check.task_id: check
+        for check in db.session.scalars(
+            db.select(PracticeCheck)
+            .join(PracticeTask, PracticeTask.id == PracticeCheck.task_id)
+            .where(PracticeCheck.user_id == user.id, PracticeTask.practice_id == practice.id)
+        )
+    }
+
+
+def confirmation_of(user: User, practice: Practice) -> PracticeConfirmation | None:
+    """The trainer's confirmation of the person's practice, if any (1 query)."""
+    return db.session.scalar(
+        db.select(PracticeConfirmation).filter_by(user_id=user.id, practice_id=practice.id)
+    )
+
+
+def trainer_practice() -> Practice | None:
+    """The practice of the lead agent course that the follow-up meeting's trainer confirms."""
+    return db.session.scalar(
+        db.select(Practice)
+        .join(Module, Module.id == Practice.module_id)
+        .join(Course, Course.id == Module.course_id)
+        .where(
+            Course.audience == Audience.AGENT,
+            Course.retired_at.is_(None),
+            Module.retired_at.is_(None),
+            Practice.retired_at.is_(None),
+            Practice.confirmed_by == "trainer",
+        )
+        .order_by(Course.position, Module.position)
+        .limit(1)
+    )
+
+
+@dataclass(frozen=True)
+class PracticeRow:
+    """An attendee of a follow-up meeting: tasks ticked, and whether the practice is confirmed."""
+
+    user: User
+    done: int
+    tasks: int
+    confirmed: bool
+
+
+def practice_at_session(training_session: TrainingSession, practice: Practice) -> list[PracticeRow]:
+    """Each attendee marked present at the follow-up meeting with their practice status
+    (2 queries)."""
+    tasks = db.session.scalar(
+        db.select(func.count(PracticeTask.id)).where(
+            PracticeTask.practice_id == practice.id, PracticeTask.retired_at.is_(None)
+        )
+    )
+    done = (
+        db.select(func.count(PracticeCheck.id))
+        .join(PracticeTask, PracticeTask.id == PracticeCheck.task_id)
+        .where(
+            PracticeCheck.user_id == User.id,
+            PracticeTask.practice_id == practice.id,
+            PracticeTask.retired_at.is_(None),
+        )
+        .scalar_subquery()
+    )
+    rows = db.session.execute(
+        db.select(User, done, PracticeConfirmation.id)
+        .join(Attendance, Attendance.user_id == User.id)
+        .outerjoin(
+            PracticeConfirmation,
+            and_(
+                PracticeConfirmation.user_id == User.id,
+                PracticeConfirmation.practice_id == practice.id,
+            ),
+        )
+        .where(
+            Attendance.session_id == training_session.id,
+            Attendance.status == AttendanceStatus.ATTENDED,
+        )
+        .order_by(User.name)
+    ).all()
+    return [
+        PracticeRow(user, ticked, tasks, confirmed is not None) for user, ticked, confirmed in rows
+    ]
