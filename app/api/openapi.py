@@ -60,6 +60,8 @@ OPENAPI = {
                     "email": {"type": "string"}, "name": {"type": "string"},
                     "certified": {"type": "boolean"}, "sessions_held": {"type": "integer"},
                     "staff_trained": {"type": "integer"},
+                    "practice_done": {"type": "integer", "description": "practice tasks ticked"},
+                    "practice_tasks": {"type": "integer", "description": "practice tasks to do"},
                 },
             },  # fmt: skip
             "Month": {

@@ -1,4 +1,8 @@
-"""xAPI 1.0.3 statements (completed, passed, failed, attended) for an organisation's LRS."""
+"""xAPI 1.0.3 statements (completed, passed, failed, attended) for an organisation's LRS.
+
+A trainer's confirmation of someone's practice in real meetings is a `completed` statement on
+the part's practice (activity type `performance`) with the trainer as instructor.
+"""
 
 import uuid
 from dataclasses import dataclass
@@ -12,6 +16,7 @@ from app.auth.models import Role, User
 from app.core.time import utcnow
 from app.courses.models import Audience, Course, CourseCompletion, Module
 from app.extensions import db
+from app.practice.models import Practice, PracticeConfirmation
 from app.progress.rules import trained_online, trained_via_session
 from app.quizzes.models import AttemptState, Quiz, QuizAttempt
 from app.training.models import Attendance, AttendanceStatus, TrainingSession
@@ -79,7 +84,7 @@ def _scoped(query: Select, viewer: User, user_column) -> Select:
 def statements(
     viewer: User, base: str, since: datetime | None, page: int
 ) -> tuple[list[dict], bool]:
-    """One page of statements after `since`, oldest first, and whether more follow (3 queries)."""
+    """One page of statements after `since`, oldest first, and whether more follow (4 queries)."""
     wanted = page * PAGE_SIZE + PAGE_SIZE + 1
     events: list[Event] = []
 
@@ -150,6 +155,28 @@ def statements(
                 base + RECORDED_AFTER: {"recorded_at": training_session.created_at.isoformat()}
             }
         events.append(event)
+
+    trainer = aliased(User)
+    confirmations = _scoped(
+        db.select(PracticeConfirmation, User, Practice, Module, Course, trainer)
+        .join(User, User.id == PracticeConfirmation.user_id)
+        .join(Practice, Practice.id == PracticeConfirmation.practice_id)
+        .join(Module, Module.id == Practice.module_id)
+        .join(Course, Course.id == Module.course_id)
+        .outerjoin(trainer, trainer.id == PracticeConfirmation.confirmed_by_id),
+        viewer, PracticeConfirmation.user_id,
+    )  # fmt: skip
+    if since:
+        confirmations = confirmations.where(PracticeConfirmation.confirmed_at > since)
+    for confirmation, user, practice, module, course, confirmer in db.session.execute(
+        confirmations.order_by(PracticeConfirmation.confirmed_at).limit(wanted)
+    ):
+        iri = f"{base}/courses/{course.slug}/{module.slug}/practice"
+        events.append(_statement(
+            f"practice:{confirmation.id}", user, "completed",
+            _activity(iri, practice.title, "performance"), confirmation.confirmed_at,
+            {"completion": True, "success": True}, instructor=confirmer,
+        ))  # fmt: skip
 
     events.sort(key=lambda event: (event.at, event.key))
     chosen = events[page * PAGE_SIZE : page * PAGE_SIZE + PAGE_SIZE]

@@ -406,6 +406,7 @@ def _read_groups(data: LineDict, raw: list, draw: int | None, check: Checker):
         check.error(data.line_of("groups"), "'groups' must be a non-empty list")
         return None
     groups: dict[str, int] = {}
+    lines: dict[str, int] = {}
     for item in items:
         group = check.mapping(item, data.line_of("groups"), "a group")
         if group is None:
@@ -414,7 +415,7 @@ def _read_groups(data: LineDict, raw: list, draw: int | None, check: Checker):
         key = check.text(group, "id", default="") or ""
         if key in groups:
             check.error(group.line_of("id"), f"duplicate group id '{key}'")
-        groups[key] = check.integer(group, "draw", 1, default=1)
+        groups[key], lines[key] = check.integer(group, "draw", 1, default=1), group.line_of("id")
     counts = dict.fromkeys(groups, 0)
     for item in raw:
         if not isinstance(item, LineDict):
@@ -429,8 +430,7 @@ def _read_groups(data: LineDict, raw: list, draw: int | None, check: Checker):
     for key, wanted in groups.items():
         if counts[key] < wanted:
             check.error(
-                data.line_of("groups"),
-                f"group '{key}' draws {wanted} but holds only {counts[key]} question(s)",
+                lines[key], f"group '{key}' draws {wanted} but holds only {counts[key]} question(s)"
             )
     total = sum(groups.values())
     if draw is not None and draw != total:

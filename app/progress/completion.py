@@ -137,6 +137,24 @@ def trainer_practices(course: Course):
     )
 
 
+def trainer_tasks():
+    """The active tasks of the lead agent course's practices that a trainer confirms."""
+    return (
+        select(PracticeTask.id)
+        .join(Practice, Practice.id == PracticeTask.practice_id)
+        .join(Module, Module.id == Practice.module_id)
+        .join(Course, Course.id == Module.course_id)
+        .where(
+            Course.audience == Audience.AGENT,
+            Course.retired_at.is_(None),
+            Module.retired_at.is_(None),
+            Practice.retired_at.is_(None),
+            Practice.confirmed_by == ConfirmedBy.TRAINER,
+            PracticeTask.retired_at.is_(None),
+        )
+    )
+
+
 def practice_confirmed(course: Course, user_id) -> ColumnElement[bool]:
     """A trainer confirmed every practice of the course that needs it (true when none does).
 

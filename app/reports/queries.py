@@ -16,6 +16,8 @@ from app.core.text import swedish
 from app.core.time import utcnow
 from app.extensions import db
 from app.municipalities.models import Municipality
+from app.practice.models import PracticeCheck
+from app.progress.completion import trainer_tasks
 from app.progress.rules import (
     attended_join,
     certified_agent,
@@ -205,10 +207,13 @@ class AgentReach:
     staff_trained: int
     last_session: datetime | None
     behind: bool = field(default=False)
+    practice_done: int = 0  # tasks ticked of the practice the follow-up's trainer confirms
+    practice_tasks: int = 0
 
     def as_json(self) -> dict:
         """The API's shape (DESIGN §6)."""
-        keys = ("email", "name", "certified", "sessions_held", "staff_trained")
+        keys = ("email", "name", "certified", "sessions_held", "staff_trained", "practice_done",
+                "practice_tasks")  # fmt: skip
         return {key: getattr(self, key) for key in keys}
 
 
@@ -216,15 +221,23 @@ def agents_of(municipality: Municipality, now: datetime | None = None) -> list[A
     """Active agents of the municipality, and anyone who held sessions there, with their reach.
 
     Sessions held and staff trained use the same rules as the headline, so the agents' staff
-    trained add up to the municipality's staff trained via sessions (1 query).
+    trained add up to the municipality's staff trained via sessions. With each, the practice
+    tasks they ticked of those the follow-up meeting's trainer confirms (2 queries).
     """
     now = now or utcnow()
     reach, trained = reach_by_agent(now), trained_by_agent(now)
+    tasks = trainer_tasks()
+    practice_tasks = db.session.scalar(select(func.count()).select_from(tasks.subquery()))
+    ticked = (
+        select(func.count(PracticeCheck.id))
+        .where(PracticeCheck.user_id == User.id, PracticeCheck.task_id.in_(tasks))
+        .scalar_subquery()
+    )
     rows = db.session.execute(
         select(
             User.email, User.name, certified_agent(),
             func.coalesce(reach.c.held, 0), func.coalesce(reach.c.attendees, 0),
-            func.coalesce(trained.c.trained, 0), reach.c.last,
+            func.coalesce(trained.c.trained, 0), reach.c.last, ticked,
         )
         .outerjoin(reach, and_(reach.c.agent_id == User.id,
                                reach.c.municipality_id == municipality.id))
@@ -241,12 +254,21 @@ def agents_of(municipality: Municipality, now: datetime | None = None) -> list[A
         .order_by(swedish(User.name), User.email)
     ).all()  # fmt: skip
     result = []
-    for email, name, is_certified, held_n, attendees_n, trained_n, last in rows:
+    for email, name, is_certified, held_n, attendees_n, trained_n, last, done in rows:
         behind = bool(is_certified) and (last is None or now - last > BEHIND_AFTER)
         result.append(
             AgentReach(
-                email, name, bool(is_certified), held_n, attendees_n, trained_n, last, behind
-            )
+                email,
+                name,
+                bool(is_certified),
+                held_n,
+                attendees_n,
+                trained_n,
+                last,
+                behind,
+                done,
+                practice_tasks,
+            )  # fmt: skip
         )
     return result
 

@@ -44,6 +44,25 @@ questions:
   - {id: q2, type: true_false, prompt: Jabber fungerar på datorn., answer: true}
   - {id: q3, type: text, prompt: "Hur många kommuner deltar?", accept: ["15", "femton"]}
 """
+PRACTICE_YML = """\
+title: Öva i riktiga möten
+confirmed_by: trainer
+tasks:
+  - id: ring-videorum
+    text: Ring ett annat videorum
+    help: |
+      1. Välj rummet.
+      2. Ring. Rummen hos oss: {{videorum}}
+  - {id: tre-orter, text: Koppla ihop tre orter}
+"""
+GROUPED_QUIZ = (
+    QUIZ_YML.replace(
+        "draw: 2\n", "draw: 2\ngroups:\n  - {id: ljud, draw: 1}\n  - {id: fakta, draw: 1}\n"
+    )
+    .replace("    type: single\n", "    type: single\n    group: ljud\n")
+    .replace("type: true_false,", "type: true_false, group: ljud,")
+    .replace("type: text,", "type: text, group: fakta,")
+)
 
 
 def write_course(root: Path, files: dict[str, str]) -> Path:
@@ -203,7 +222,73 @@ INVALID = [
         {"prov/1-grund/quiz.yml": QUIZ_YML.replace("title: Kunskapstest\n", "title: Kunskapstest\ntitle: Igen\n")},
         "prov/1-grund/quiz.yml", 2, "duplicate key 'title'", id="duplicate-yaml-key",
     ),
+    pytest.param(
+        {"prov/1-grund/02-andra.md": "# Andra\n\nText.\n\nRummen: {{videorumm}}\n"},
+        "prov/1-grund/02-andra.md", 5, "unknown fact 'videorumm'", id="unknown-fact",
+    ),
+    pytest.param(
+        {"prov/1-grund/01-forsta.md": LESSON_1 + "\nRing {{ IT support }} vid fel.\n"},
+        "prov/1-grund/01-forsta.md", 8, "malformed placeholder", id="malformed-placeholder",
+    ),
+    pytest.param(
+        {"prov/kit/01-plan.md": "# Plan\n\nBoka {{bokning}}.\n"},
+        "prov/kit/01-plan.md", 3, "unknown fact 'bokning'", id="unknown-fact-in-kit",
+    ),
+    pytest.param(
+        {"prov/1-grund/practice.yml": PRACTICE_YML.replace("{{videorum}}", "{{rum}}")},
+        "prov/1-grund/practice.yml", 8, "unknown fact 'rum'", id="unknown-fact-in-practice",
+    ),
+    pytest.param(
+        {"prov/1-grund/practice.yml": PRACTICE_YML.replace("trainer", "kollega")},
+        "prov/1-grund/practice.yml", 2, "'confirmed_by' must be one of self, trainer", id="practice-confirmer",
+    ),
+    pytest.param(
+        {"prov/1-grund/practice.yml": PRACTICE_YML.replace("id: tre-orter", "id: ring-videorum")},
+        "prov/1-grund/practice.yml", 9, "duplicate task id 'ring-videorum'", id="practice-duplicate-task",
+    ),
+    pytest.param(
+        {"prov/1-grund/practice.yml": PRACTICE_YML.replace("    text: Ring", "    txt: Ring")},
+        "prov/1-grund/practice.yml", 5, "unknown key 'txt'", id="practice-unknown-key",
+    ),
+    pytest.param(
+        {"prov/1-grund/practice.yml": "title: Öva\ntasks: []\n"},
+        "prov/1-grund/practice.yml", 2, "'tasks' must be a non-empty list", id="practice-without-tasks",
+    ),
+    pytest.param(
+        {"prov/1-grund/quiz.yml": GROUPED_QUIZ.replace("group: fakta", "group: okänd")},
+        "prov/1-grund/quiz.yml", 18, "no group 'okänd'", id="question-in-unknown-group",
+    ),
+    pytest.param(
+        {"prov/1-grund/quiz.yml": GROUPED_QUIZ.replace("type: true_false, group: ljud,", "type: true_false,")},
+        "prov/1-grund/quiz.yml", 17, "question 'q2' needs a 'group'", id="question-without-group",
+    ),
+    pytest.param(
+        {"prov/1-grund/quiz.yml": GROUPED_QUIZ.replace("{id: fakta, draw: 1}", "{id: fakta, draw: 2}").replace("draw: 2\ngroups", "groups")},
+        "prov/1-grund/quiz.yml", 6, "group 'fakta' draws 2 but holds only 1", id="group-draws-too-many",
+    ),
+    pytest.param(
+        {"prov/1-grund/quiz.yml": GROUPED_QUIZ.replace("draw: 2\ngroups", "draw: 3\ngroups")},
+        "prov/1-grund/quiz.yml", 4, "'draw' is 3 but the groups draw 2 in all", id="draw-not-the-groups-sum",
+    ),
+    pytest.param(
+        {"prov/1-grund/quiz.yml": QUIZ_YML.replace("type: text,", "type: text, group: fakta,")},
+        "prov/1-grund/quiz.yml", 14, "'group' needs a 'groups' list", id="group-without-groups",
+    ),
 ]  # fmt: skip
+
+
+def test_practice_and_question_groups_are_read(tmp_path):
+    root = write_course(tmp_path, {"prov/1-grund/practice.yml": PRACTICE_YML,
+                                   "prov/1-grund/quiz.yml": GROUPED_QUIZ})  # fmt: skip
+    (course,), errors = load_courses(root)
+    assert errors == []
+    practice = course.modules[0].practice
+    assert practice.confirmed_by == "trainer"
+    assert [task.key for task in practice.tasks] == ["ring-videorum", "tre-orter"]
+    assert "<ol>" in practice.tasks[0].help_html and "{{videorum}}" in practice.tasks[0].help_html
+    quiz = course.modules[0].quiz
+    assert quiz.groups == {"ljud": 1, "fakta": 1}
+    assert [q.group for q in quiz.questions] == ["ljud", "ljud", "fakta"]
 
 
 @pytest.mark.parametrize(("files", "path", "line", "message"), INVALID)
