@@ -142,26 +142,29 @@ class AddPeopleForm(FlaskForm):
 
 
 RATINGS = [SelectChoice(str(n), str(n)) for n in range(1, 6)]
+RATING_MESSAGE = _l("Välj ett svar från 1 till 5.")
+
+
+class RatingField(RadioField):
+    """A rating 1–5 as radio buttons; anything else gets the same plain message."""
+
+    def __init__(self, label=None, **kwargs):
+        kwargs.setdefault("choices", RATINGS)
+        kwargs.setdefault("validators", [InputRequired(RATING_MESSAGE)])
+        super().__init__(label, **kwargs)
+
+    def pre_validate(self, form) -> None:
+        """Refuse a value that is not one of the five ratings."""
+        if self.data not in {choice.value for choice in RATINGS}:
+            raise ValidationError(RATING_MESSAGE)
 
 
 class EvaluationForm(FlaskForm):
     """An attendee's evaluation: three statements rated 1 (disagree) to 5 (agree), a comment."""
 
-    useful = RadioField(
-        _l("Utbildningen var till nytta för mitt arbete"),
-        choices=RATINGS,
-        validators=[InputRequired(_l("Välj ett svar från 1 till 5."))],
-    )
-    clear = RadioField(
-        _l("Mötesagenten förklarade tydligt"),
-        choices=RATINGS,
-        validators=[InputRequired(_l("Välj ett svar från 1 till 5."))],
-    )
-    confident = RadioField(
-        _l("Jag känner mig säker på att delta i ett resfritt möte"),
-        choices=RATINGS,
-        validators=[InputRequired(_l("Välj ett svar från 1 till 5."))],
-    )
+    useful = RatingField(_l("Utbildningen var till nytta för mitt arbete"))
+    clear = RatingField(_l("Mötesagenten förklarade tydligt"))
+    confident = RatingField(_l("Jag känner mig säker på att delta i ett resfritt möte"))
     comment = TextAreaField(_l("Något du vill lägga till? (frivilligt)"),
                             validators=[Optional(), Length(max=1000),
                                         no_control_characters_in_lines])  # fmt: skip

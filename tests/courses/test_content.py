@@ -6,6 +6,8 @@ from app.courses.loader import load_courses
 from app.courses.models import Course, Lesson, Module
 from app.courses.services import sync_courses
 from app.extensions import db
+from app.municipalities.facts import FACTS, placeholders_in
+from app.practice.models import Practice
 from app.quizzes.models import Option, Question, Quiz
 from app.training.kit import kit_documents
 from tests.conftest import COURSES_DIR
@@ -87,3 +89,74 @@ def test_kit_has_its_four_documents_and_a_real_faq():
     assert len(re.findall(r"<h3>", documents["vanliga-fragor"].html)) >= 12
     plan = documents["lektionsplan"].html
     assert "<table>" in plan and "kunskapstest" in plan.lower() and "incheck" in plan.lower()
+
+
+def lix(markdown: str) -> float:
+    """LIX of a lesson: words per sentence plus the share of long words (over six letters).
+
+    Headings, list items and table cells end a sentence as a full stop does; markup, links'
+    targets and placeholders are left out.
+    """
+    text = re.sub(r"\{\{[^}]*\}\}|\]\([^)]*\)|[#*_`>|]", " ", markdown)
+    text = re.sub(r"^\s*(?:\d+\.|-)\s+", "\n", text, flags=re.M)
+    sentences = [s for s in re.split(r"[.!?:]+(?:\s|$)|\n\s*\n|\n(?=\s*\S)", text) if s.strip()]
+    words = re.findall(r"[A-Za-zÅÄÖåäöÉé]+", text)
+    long_words = [w for w in words if len(w) > 6]
+    return len(words) / len(sentences) + 100 * len(long_words) / len(words)
+
+
+def test_part_two_reads_plainly(app):
+    sync_courses(COURSES_DIR)
+    for lesson in active_lessons("agent", "project"):
+        assert lix(lesson.source) < 35, (lesson.slug, round(lix(lesson.source), 1))
+
+
+def test_practice_steps_are_real_meetings_and_the_agents_are_confirmed_by_the_trainer(app):
+    sync_courses(COURSES_DIR)
+    practices = {p.module_id: p for p in db.session.scalars(db.select(Practice))}
+    skills = practices[active_lessons("agent", "skills")[0].module_id]
+    assert skills.needs_trainer and len([t for t in skills.tasks if t.retired_at is None]) >= 5
+    text = " ".join(t.text.lower() for t in skills.tasks)
+    for words in ("videorum", "jabber", "webbmöte", "fel"):
+        assert words in text, words
+    basics = practices[active_lessons("end-user", "grunder")[0].module_id]
+    assert not basics.needs_trainer and len(basics.tasks) >= 3
+
+
+def test_meeting_accessibility_is_taught_everywhere_it_belongs(app):
+    sync_courses(COURSES_DIR)
+    for course, module in (("agent", "skills"), ("end-user", "grunder")):
+        html = " ".join(lesson.html for lesson in active_lessons(course, module))
+        assert re.search(r"<h2>Tillgängliga möten</h2>", html), course
+    documents = {d.slug: d.html.lower() for d in kit_documents(str(COURSES_DIR))}
+    assert "behöver du stöd eller anpassning" in documents["inbjudan"]
+    for slug in ("deltagarmaterial", "vanliga-fragor", "lektionsplan"):
+        assert "tillgäng" in documents[slug], slug
+    assert "telefonmöte" in " ".join(
+        lesson.source.lower() for lesson in active_lessons("end-user", "grunder")
+    )
+
+
+def test_every_fact_is_used_and_no_sentence_leaves_the_learner_to_find_out(app):
+    sync_courses(COURSES_DIR)
+    sources = [lesson.source for lesson in db.session.scalars(db.select(Lesson))]
+    sources += [d.html for d in kit_documents(str(COURSES_DIR))]
+    used = set().union(*(placeholders_in(text) for text in sources))
+    assert used == {fact.key for fact in FACTS}
+    for text in sources:
+        assert "ta reda på" not in text.lower() and "jabbra" not in text.lower()
+
+
+def test_quizzes_have_no_test_taking_tells(app):
+    sync_courses(COURSES_DIR)
+    for quiz in db.session.scalars(db.select(Quiz)):
+        questions = [q for q in quiz.questions if q.retired_at is None]
+        keys = [q.options[0].correct for q in questions if q.type == "true_false"]
+        if len(keys) >= 2:
+            assert max(keys.count(True), keys.count(False)) / len(keys) <= 0.7, quiz.title
+        single = [q for q in questions if q.type == "single"]
+        longest_right = sum(
+            1 for q in single
+            if max(q.options, key=lambda o: len(o.text)).correct
+        )  # fmt: skip
+        assert longest_right / len(single) <= 0.5, (quiz.title, longest_right, len(single))

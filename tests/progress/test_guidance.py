@@ -7,9 +7,9 @@ import pytest
 from app.auth.models import Role
 from app.certificates.models import Certificate
 from app.certificates.services import revoke_certificate
+from app.core.time import utcnow
 from app.courses.models import Audience, Course, Lesson, Module
 from app.courses.services import record_lesson_view
-from app.core.time import utcnow
 from app.extensions import db
 from app.mail.models import MailState, OutboxMessage
 from app.municipalities.facts import FACTS

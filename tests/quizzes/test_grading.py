@@ -34,9 +34,10 @@ def test_choice_grading(question_type, answer, correct, right):
 @pytest.mark.parametrize(
     ("answer", "right"),
     [("40", True), ("  40 % ", True), ("40  %", True), ("FYRTIO", True), ("4 0", False),
-     ("", False), (None, False), ("41", False)],
+     ("", False), (None, False), ("41", False), ("40 %.", True), ("fyrtio!", True),
+     ('"40"', True), ("40 %?!", True), (".", False), ("40.5", False)],
 )  # fmt: skip
-def test_text_grading_ignores_case_and_surrounding_whitespace(answer, right):
+def test_text_grading_ignores_case_surrounding_whitespace_and_trailing_punctuation(answer, right):
     assert TEXT.grade(answer, set(), {"accept": ["40", "40 %", "fyrtio"]}) is right
 
 
