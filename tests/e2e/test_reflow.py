@@ -11,7 +11,9 @@ from app.auth.models import Role
 from app.certificates.services import issue_certificate
 from app.courses.models import Course, CourseCompletion
 from app.extensions import db
-from app.training.services import create_session, register
+from app.municipalities.services import save_facts
+from app.training.models import AttendanceStatus
+from app.training.services import create_session, mark_attendance, register
 from tests.conftest import PASSWORD
 from tests.e2e.test_reading import assert_accessible
 from tests.training.fixtures import certify_agent, details, move
@@ -65,6 +67,12 @@ def programme(live_server, create_user):
         register(create_user(email=f"en.mycket.lang.adress.{number}@hemtjansten.falun.se"),
                  training_session)  # fmt: skip
     move(training_session, -timedelta(minutes=30))
+    # present, so the session page asks the learner for an evaluation
+    mark_attendance(agent, training_session, {learner.id: AttendanceStatus.ATTENDED})
+    save_facts(learner.municipality, {
+        "videorum": "Stadshuset plan 2 (Runn), plan 4 (Främby)\nKristinegymnasiet rum B12",
+        "it-support": LONG_LINK,
+    }, agent)  # fmt: skip
     return {
         "learner": learner,
         "agent": agent,
@@ -135,7 +143,8 @@ def test_learner_pages_reflow(open_as, live_server, programme, language):
     page = open_as(learner.email)
     assert_reflows(page, live_server, [
         "/", "/courses/", "/courses/end-user", "/courses/end-user/grunder/varfor-resfritt",
-        "/courses/end-user/grunder/quiz", "/attempts/", "/certificates/mine", "/sessions/",
+        "/courses/end-user/grunder/quiz", "/courses/end-user/grunder/practice", "/attempts/",
+        "/certificates/mine", "/sessions/",
         f"/sessions/{programme['session']}", "/checkin", "/account/",
     ])  # fmt: skip
     # The lesson's table scrolls inside its own region, which the keyboard reaches.
@@ -165,7 +174,8 @@ def test_agent_pages_reflow(open_as, live_server, programme):
     session = programme["session"]
     assert_reflows(open_as(programme["agent"].email), live_server, [
         "/", "/sessions/reach", "/kit/", "/sessions/new", f"/sessions/{session}",
-        f"/sessions/{session}/edit",
+        f"/sessions/{session}/edit", "/courses/agent/skills/practice",
+        "/courses/agent/skills/videorummet",
     ])  # fmt: skip
 
 
@@ -173,10 +183,11 @@ def test_coordinator_pages_reflow(open_as, live_server, programme):
     assert_reflows(open_as(programme["coordinator"].email), live_server, [
         "/", "/municipalities/2080", f"/municipalities/people/{programme['learner'].id}",
         "/municipalities/2080/roster", "/municipalities/2080/people/new", "/reports/2080",
-        "/certificates/",
+        "/certificates/", "/municipalities/2080/facts",
     ])  # fmt: skip
 
 
 def test_admin_pages_reflow(open_as, live_server, programme):
     assert_reflows(open_as(programme["admin"].email), live_server,
-                   ["/", "/reports/", "/municipalities/", "/admin/outbox/", "/certificates/"])  # fmt: skip
+                   ["/", "/reports/", "/municipalities/", "/admin/outbox/", "/certificates/",
+                    "/municipalities/facts"])  # fmt: skip
