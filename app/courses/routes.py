@@ -43,6 +43,10 @@ def course(slug: str):
         progress=progress,
         summary=summary,
         completion=completion,
+        practice_tasks=sum(item.practice_tasks for item in progress.values()),
+        practice_done=sum(
+            min(item.practice_done, item.practice_tasks) for item in progress.values()
+        ),
         step=next_step(current_user, course=course),
     )
 

@@ -24,35 +24,77 @@ VALUE_MAX = 2000
 
 @dataclass(frozen=True)
 class Fact:
-    """A fact a coordinator fills in: its placeholder name, label and a hint for the form."""
+    """A fact a coordinator fills in: its placeholder name, label, a hint for the form and a
+    short name for the overview's column."""
 
     key: str
     label: str
     hint: str
+    short: str
 
 
 FACTS = (
-    Fact("videorum", _l("Videorum och var de finns"),
-         _l("Till exempel: Stadshuset plan 3 (Storsjön), Vårdcentralen (rum 12).")),
-    Fact("boka-videorum", _l("Så bokar du ett videorum"),
-         _l("Till exempel: i Outlook som en resurs, eller via receptionen.")),
-    Fact("webbmotesverktyg", _l("Verktyget för webbmöten"),
-         _l("Namnet på tjänsten som kommunen använder för webbmöten.")),
-    Fact("skapa-webbmote", _l("Så skapar du en länk till ett webbmöte"),
-         _l("De steg som gäller i er kalender eller i webbmötestjänsten.")),
-    Fact("jabber-och-headset", _l("Så får du Jabber och headset"),
-         _l("Vem du beställer av, och om det kostar något för enheten.")),
-    Fact("it-support", _l("IT-support"),
-         _l("Telefonnummer, e-post eller portal, och när supporten är öppen.")),
-    Fact("dataskyddsombud", _l("Dataskyddsombud"),
-         _l("Namn eller funktion och hur man når dataskyddsombudet.")),
-    Fact("kansliga-moten", _l("Godkänt verktyg för möten med känsliga uppgifter"),
-         _l("Vilket verktyg som får användas när mötet rör personuppgifter eller sekretess.")),
-    Fact("inspelning", _l("Regeln för att spela in möten"),
-         _l("Om och när möten får spelas in, och vad deltagarna ska få veta först.")),
-    Fact("rapportera-resor", _l("Så rapporterar du resor som ersatts"),
-         _l("Var och hur en resa som blev ett resfritt möte rapporteras.")),
-)  # fmt: skip
+    Fact(
+        "videorum",
+        _l("Videorum och var de finns"),
+        _l("Till exempel: Stadshuset plan 3 (Storsjön), Vårdcentralen (rum 12)."),
+        _l("Videorum"),
+    ),
+    Fact(
+        "boka-videorum",
+        _l("Så bokar du ett videorum"),
+        _l("Till exempel: i Outlook som en resurs, eller via receptionen."),
+        _l("Bokning"),
+    ),
+    Fact(
+        "webbmotesverktyg",
+        _l("Verktyget för webbmöten"),
+        _l("Namnet på tjänsten som kommunen använder för webbmöten."),
+        _l("Webbmöten"),
+    ),
+    Fact(
+        "skapa-webbmote",
+        _l("Så skapar du en länk till ett webbmöte"),
+        _l("De steg som gäller i er kalender eller i webbmötestjänsten."),
+        _l("Möteslänk"),
+    ),
+    Fact(
+        "jabber-och-headset",
+        _l("Så får du Jabber och headset"),
+        _l("Vem du beställer av, och om det kostar något för enheten."),
+        _l("Jabber"),
+    ),
+    Fact(
+        "it-support",
+        _l("IT-support"),
+        _l("Telefonnummer, e-post eller portal, och när supporten är öppen."),
+        _l("IT-support"),
+    ),
+    Fact(
+        "dataskyddsombud",
+        _l("Dataskyddsombud"),
+        _l("Namn eller funktion och hur man når dataskyddsombudet."),
+        _l("Dataskydd"),
+    ),
+    Fact(
+        "kansliga-moten",
+        _l("Godkänt verktyg för möten med känsliga uppgifter"),
+        _l("Vilket verktyg som får användas när mötet rör personuppgifter eller sekretess."),
+        _l("Känsligt"),
+    ),
+    Fact(
+        "inspelning",
+        _l("Regeln för att spela in möten"),
+        _l("Om och när möten får spelas in, och vad deltagarna ska få veta först."),
+        _l("Inspelning"),
+    ),
+    Fact(
+        "rapportera-resor",
+        _l("Så rapporterar du resor som ersatts"),
+        _l("Var och hur en resa som blev ett resfritt möte rapporteras."),
+        _l("Resor"),
+    ),
+)
 FACT_KEYS = frozenset(fact.key for fact in FACTS)
 UNFILLED = _l("Din kommun har inte fyllt i den här uppgiften ännu. Fråga din kommunkoordinator.")
 

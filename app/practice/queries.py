@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from sqlalchemy import and_, func
 
 from app.auth.models import User
-from app.courses.models import Audience, Course, Module
+from app.courses.models import Course, Module
 from app.extensions import db
 from app.practice.models import Practice, PracticeCheck, PracticeConfirmation, PracticeTask
+from app.progress.completion import trainer_practices
 from app.training.models import Attendance, AttendanceStatus, TrainingSession
 
 
@@ -58,18 +59,12 @@ def confirmation_of(user: User, practice: Practice) -> PracticeConfirmation | No
 
 
 def trainer_practice() -> Practice | None:
-    """The practice of the lead agent course that the follow-up meeting's trainer confirms."""
+    """The practice a follow-up meeting's trainer confirms (the first, in course order)."""
     return db.session.scalar(
         db.select(Practice)
         .join(Module, Module.id == Practice.module_id)
         .join(Course, Course.id == Module.course_id)
-        .where(
-            Course.audience == Audience.AGENT,
-            Course.retired_at.is_(None),
-            Module.retired_at.is_(None),
-            Practice.retired_at.is_(None),
-            Practice.confirmed_by == "trainer",
-        )
+        .where(Practice.id.in_(trainer_practices()))
         .order_by(Course.position, Module.position)
         .limit(1)
     )
@@ -83,11 +78,12 @@ class PracticeRow:
     done: int
     tasks: int
     confirmed: bool
+    notes: tuple[tuple[str, str], ...] = ()  # (task, how it went) for each task ticked
 
 
 def practice_at_session(training_session: TrainingSession, practice: Practice) -> list[PracticeRow]:
-    """Each attendee marked present at the follow-up meeting with their practice status
-    (2 queries)."""
+    """Each attendee marked present at the follow-up meeting with their practice status and
+    notes, for the trainer to go through (3 queries)."""
     tasks = db.session.scalar(
         db.select(func.count(PracticeTask.id)).where(
             PracticeTask.practice_id == practice.id, PracticeTask.retired_at.is_(None)
@@ -119,6 +115,21 @@ def practice_at_session(training_session: TrainingSession, practice: Practice) -
         )
         .order_by(User.name)
     ).all()
+    notes: dict[int, list[tuple[str, str]]] = {}
+    for user_id, text, note in db.session.execute(
+        db.select(PracticeCheck.user_id, PracticeTask.text, PracticeCheck.note)
+        .join(PracticeTask, PracticeTask.id == PracticeCheck.task_id)
+        .join(Attendance, Attendance.user_id == PracticeCheck.user_id)
+        .where(
+            PracticeTask.practice_id == practice.id,
+            PracticeTask.retired_at.is_(None),
+            Attendance.session_id == training_session.id,
+            Attendance.status == AttendanceStatus.ATTENDED,
+        )
+        .order_by(PracticeTask.position)
+    ):
+        notes.setdefault(user_id, []).append((text, note))
     return [
-        PracticeRow(user, ticked, tasks, confirmed is not None) for user, ticked, confirmed in rows
+        PracticeRow(user, ticked, tasks, confirmed is not None, tuple(notes.get(user.id, ())))
+        for user, ticked, confirmed in rows
     ]

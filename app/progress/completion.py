@@ -128,30 +128,29 @@ def practice_counts(user_id: int, course: Course) -> dict[int, tuple[int, int]]:
     return {module_id: (tasks, done) for module_id, tasks, done in rows}
 
 
-def trainer_practices(course: Course):
-    """The course's active practices that a follow-up meeting's trainer must confirm."""
+def trainer_practices(course: Course | None = None):
+    """The active practices that a follow-up meeting's trainer must confirm: of the course's
+    active parts, or (no course) of every active agent course."""
+    if course is not None:
+        modules = _active_modules(course)
+    else:
+        modules = (
+            select(Module.id)
+            .join(Course, Course.id == Module.course_id)
+            .where(Course.audience == Audience.AGENT, Course.retired_at.is_(None),
+                   Module.retired_at.is_(None))
+        )  # fmt: skip
     return select(Practice.id).where(
-        Practice.module_id.in_(_active_modules(course)),
+        Practice.module_id.in_(modules),
         Practice.retired_at.is_(None),
         Practice.confirmed_by == ConfirmedBy.TRAINER,
     )
 
 
 def trainer_tasks():
-    """The active tasks of the lead agent course's practices that a trainer confirms."""
-    return (
-        select(PracticeTask.id)
-        .join(Practice, Practice.id == PracticeTask.practice_id)
-        .join(Module, Module.id == Practice.module_id)
-        .join(Course, Course.id == Module.course_id)
-        .where(
-            Course.audience == Audience.AGENT,
-            Course.retired_at.is_(None),
-            Module.retired_at.is_(None),
-            Practice.retired_at.is_(None),
-            Practice.confirmed_by == ConfirmedBy.TRAINER,
-            PracticeTask.retired_at.is_(None),
-        )
+    """The active tasks of the practices a trainer confirms (see `trainer_practices`)."""
+    return select(PracticeTask.id).where(
+        PracticeTask.practice_id.in_(trainer_practices()), PracticeTask.retired_at.is_(None)
     )
 
 

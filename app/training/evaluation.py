@@ -97,7 +97,7 @@ def _results(*conditions) -> EvaluationResults:
         db.select(SessionEvaluation.comment)
         .join(TrainingSession, TrainingSession.id == SessionEvaluation.session_id)
         .where(*conditions, func.length(SessionEvaluation.comment) > 0)
-        .order_by(func.random())
+        .order_by(SessionEvaluation.created_at.desc(), SessionEvaluation.id.desc())
         .limit(20)
     ).all()
     return EvaluationResults(count, *(float(a) for a in averages), comments=tuple(comments))
