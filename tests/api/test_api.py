@@ -39,6 +39,8 @@ def test_cli_token_works_and_is_stored_hashed(runner, client, create_user, falun
         "certified",
         "sessions_held",
         "staff_trained",
+        "practice_done",
+        "practice_tasks",
     }
     assert isinstance(one["by_month"], list)
     db.session.refresh(stored)
