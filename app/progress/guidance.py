@@ -62,6 +62,7 @@ class StepKind(StrEnum):
     APPOINT_AGENTS = "appoint_agents"  # coordinator: no meeting agents yet
     FILL_FACTS = "fill_facts"  # coordinator: the municipality's own facts are not all filled in
     PLAN_FOLLOW_UP = "plan_follow_up"  # admin: agents wait and no follow-up meeting is planned
+    CONFIRM_PRACTICE = "confirm_practice"  # admin: attended a follow-up, practice unconfirmed
     MAIL_FAILED = "mail_failed"  # admin: e-mail that could not be sent
     FOLLOW_COVERAGE = "follow_coverage"  # coordinator/admin: nothing needs attention
 
@@ -380,6 +381,9 @@ def _agents_waiting_for_follow_up(municipality_id: int | None) -> int:
 
 def _admin_attention(waiting: int, next_follow_up: TrainingSession | None) -> list[Step]:
     items = []
+    unconfirmed = _awaiting_confirmation()
+    if unconfirmed is not None:
+        items.append(unconfirmed)
     if waiting and next_follow_up is None:
         items.append(Step(StepKind.PLAN_FOLLOW_UP, count=waiting))
     failed = db.session.scalar(
@@ -388,6 +392,32 @@ def _admin_attention(waiting: int, next_follow_up: TrainingSession | None) -> li
     if failed:
         items.append(Step(StepKind.MAIL_FAILED, count=failed))
     return items
+
+
+def _awaiting_confirmation() -> Step | None:
+    """Agents present at a follow-up meeting whose practice no trainer has confirmed yet: how
+    many, and the earliest such meeting (1 query)."""
+    course = _lead_course(Audience.AGENT)
+    if course is None:
+        return None
+    count, first = db.session.execute(
+        select(func.count(func.distinct(Attendance.user_id)), func.min(TrainingSession.id))
+        .join(TrainingSession, TrainingSession.id == Attendance.session_id)
+        .join(User, User.id == Attendance.user_id)
+        .where(
+            TrainingSession.kind == SessionKind.AGENT_FOLLOW_UP,
+            TrainingSession.cancelled_at.is_(None),
+            Attendance.status == AttendanceStatus.ATTENDED,
+            User.role == Role.AGENT,
+            User.active.is_(True),
+            ~certified_agent(),
+            ~practice_confirmed(course, User.id),
+        )
+    ).one()
+    if not count:
+        return None
+    return Step(StepKind.CONFIRM_PRACTICE, count=count,
+                training_session=db.session.get(TrainingSession, first))  # fmt: skip
 
 
 def _coordinator_attention(user: User) -> list[Step]:

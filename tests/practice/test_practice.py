@@ -11,7 +11,7 @@ from app.courses.services import sync_courses
 from app.extensions import db
 from app.municipalities.services import save_facts
 from app.practice.models import PracticeCheck, PracticeConfirmation, PracticeTask
-from app.progress.guidance import StepKind, next_step
+from app.progress.guidance import StepKind, next_step, work_overview
 from app.training.models import AttendanceStatus
 from app.training.services import mark_attendance, register
 from tests.courses.test_loader import PRACTICE_YML, write_course
@@ -111,6 +111,9 @@ def test_certification_waits_for_the_trainers_confirmation(
                                      absent.id: AttendanceStatus.NO_SHOW})  # fmt: skip
     assert db.session.scalar(db.select(Certificate)) is None, "attended is not yet enough"
     assert next_step(agent).kind == StepKind.PRACTICE_UNCONFIRMED
+    waiting = work_overview(admin).step
+    assert (waiting.kind, waiting.count, waiting.training_session.id) == (
+        StepKind.CONFIRM_PRACTICE, 2, meeting.id)  # fmt: skip
     # the agent may not confirm their own practice
     auth.login_as(agent)
     assert (
@@ -130,6 +133,7 @@ def test_certification_waits_for_the_trainers_confirmation(
     holders = set(db.session.scalars(db.select(Certificate.user_id)))
     assert holders == {agent.id, other.id}, "all present, not the one who stayed away"
     assert next_step(agent).kind == StepKind.PLAN_SESSION
+    assert work_overview(admin).step.kind != StepKind.CONFIRM_PRACTICE
     confirmations = db.session.scalars(db.select(PracticeConfirmation)).all()
     assert {c.user_id for c in confirmations} == {agent.id, other.id}
     assert all(c.confirmed_by_id == admin.id and c.session_id == meeting.id for c in confirmations)
