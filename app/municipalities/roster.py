@@ -1,16 +1,13 @@
 """Staff roster import: parse a CSV from Excel, preview each row, then upsert in one transaction."""
 
-import csv
-import io
 import logging
 from dataclasses import dataclass, field
 
-from flask_babel import LazyString, gettext
-from markupsafe import escape
 from sqlalchemy import func
 
 from app.auth.models import Role, User
 from app.auth.signals import agent_role_ended
+from app.core.csvfile import CsvRefused, Text, _l, read_rows
 from app.core.validation import EMAIL, has_hidden_characters
 from app.extensions import db
 from app.municipalities.models import Municipality
@@ -33,27 +30,11 @@ COLUMNS = {
 }  # fmt: skip
 
 
-class Text(LazyString):
-    """A translation rendered when shown, in the reader's language, and escaped in HTML like
-    any text: flask_babel's lazy strings pass through Jinja unescaped, and these quote the file.
-    """
-
-    def __html__(self) -> str:
-        return str(escape(str(self)))
-
-
-def _l(string: str, **variables) -> Text:
-    """`lazy_gettext`, escaped in templates (extracted with the `_l` keyword as elsewhere)."""
-    return Text(gettext, string, **variables)
-
-
 # The required columns as a refusal names them, in the reader's language.
 COLUMN_WORDS = {"email": _l("e-post"), "name": _l("namn"), "role": _l("roll")}
 
 
-class RosterRefused(ValueError):
-    """The file as a whole cannot be read as a roster; the message (a lazy string, rendered
-    in the reader's language by `str()`) says why."""
+RosterRefused = CsvRefused  # the roster file as a whole cannot be read
 
 
 @dataclass
@@ -81,44 +62,16 @@ class RosterReport:
         return sum(1 for row in self.rows if row.status == status)
 
 
-def decode(data: bytes) -> str:
-    """UTF-8 (with or without BOM), else Windows-1252 as Swedish Excel saves it.
-
-    :raise RosterRefused: empty, too large, or binary.
-    """
-    if not data.strip():
-        raise RosterRefused(_l("filen är tom"))
-    if len(data) > MAX_BYTES:
-        raise RosterRefused(_l("filen är större än %(kb)d kB", kb=MAX_BYTES // 1024))
-    if b"\x00" in data:
-        raise RosterRefused(_l("det här är ingen CSV-fil (den innehåller binärdata)"))
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
-    if not text.strip():
-        raise RosterRefused(_l("filen är tom"))
-    return text
-
-
 def parse(data: bytes) -> list[RosterRow]:
     """The rows of a roster file (header `email;name;role`, optionally `municipality`, `unit`).
 
     :raise RosterRefused: not a CSV with those columns, or too many rows.
     """
-    text = decode(data)
-    first_line = text.splitlines()[0]
-    delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
-    try:
-        return _rows(csv.reader(io.StringIO(text), delimiter=delimiter))
-    except csv.Error as error:
-        raise RosterRefused(
-            _l("filen går inte att läsa som CSV (%(error)s)", error=str(error))
-        ) from error
+    header, rows = read_rows(data, MAX_BYTES)
+    return _rows([COLUMNS.get(cell, "") for cell in header], rows)
 
 
-def _rows(reader) -> list[RosterRow]:
-    header = [COLUMNS.get(cell.strip().lower(), "") for cell in next(reader)]
+def _rows(header: list[str], lines: list[tuple[int, list[str]]]) -> list[RosterRow]:
     missing = {"email", "name", "role"} - set(header)
     if missing:
         words = Text(lambda: ", ".join(str(COLUMN_WORDS[key]) for key in sorted(missing)))
@@ -130,14 +83,10 @@ def _rows(reader) -> list[RosterRow]:
             )
         )
     rows = []
-    for number, cells in enumerate(reader, start=2):
-        if not any(cell.strip() for cell in cells):
-            continue
+    for number, cells in lines:
         if len(rows) >= MAX_ROWS:
             raise RosterRefused(_l("fler än %(n)d rader", n=MAX_ROWS))
-        values = {
-            key: cells[i].strip() if i < len(cells) else "" for i, key in enumerate(header) if key
-        }
+        values = {key: cells[i] if i < len(cells) else "" for i, key in enumerate(header) if key}
         email, role = values["email"].lower(), values["role"].lower()
         extra = values.get("municipality", ""), values.get("unit", "")
         rows.append(RosterRow(number, email, values["name"], role, *extra))
