@@ -110,6 +110,7 @@ def init_blueprints(app: Flask) -> None:
     from app.core import errors, security, templating
     from app.core.routes import bp as core_bp
     from app.courses.routes import bp as courses_bp
+    from app.effect.routes import bp as effect_bp
     from app.mail import services as mail_services
     from app.mail.routes import bp as mail_bp
     from app.municipalities.routes import bp as municipalities_bp
@@ -133,6 +134,7 @@ def init_blueprints(app: Flask) -> None:
         api_bp,
         training_bp,
         reports_bp,
+        effect_bp,
         account_bp,
         mail_bp,
         sso_bp,
@@ -153,6 +155,7 @@ def init_cli(app: Flask) -> None:
     from app.certificates.cli import certificates_cli
     from app.courses.cli import courses_cli
     from app.demo.cli import demo_cli
+    from app.effect.cli import meetings_cli
     from app.mail.cli import mail_cli
     from app.municipalities.cli import municipalities_cli
     from app.privacy.cli import privacy_cli
@@ -160,6 +163,6 @@ def init_cli(app: Flask) -> None:
 
     for group in (
         users_cli, courses_cli, demo_cli, municipalities_cli, certificates_cli, mail_cli, sso_cli,
-        privacy_cli,
+        privacy_cli, meetings_cli,
     ):  # fmt: skip
         app.cli.add_command(group)

@@ -3,6 +3,7 @@
 from flask import Flask
 
 from app.certificates.access import may_list as may_list_certificates
+from app.effect.access import may_log_meetings
 from app.mail.access import may_read_outbox
 from app.municipalities.access import may_manage_people, may_see_every_municipality
 from app.privacy.access import may_erase, may_read_audit_log
@@ -21,4 +22,5 @@ def init_app(app: Flask) -> None:
         may_read_outbox=may_read_outbox,
         may_erase=may_erase,
         may_read_audit_log=may_read_audit_log,
+        may_log_meetings=may_log_meetings,
     )

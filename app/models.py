@@ -4,6 +4,7 @@ from app.auth import models as auth_models
 from app.auth import tokens as token_models
 from app.certificates import models as certificate_models
 from app.courses import models as course_models
+from app.effect import models as effect_models
 from app.mail import models as mail_models
 from app.municipalities import models as municipality_models
 from app.practice import models as practice_models
@@ -16,6 +17,7 @@ __all__ = [
     "auth_models",
     "certificate_models",
     "course_models",
+    "effect_models",
     "mail_models",
     "municipality_models",
     "practice_models",

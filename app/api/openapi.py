@@ -16,6 +16,10 @@ _COVERAGE_FIELDS = {
 }  # fmt: skip
 
 
+_YEAR = {"name": "year", "in": "query", "description": "The calendar year (default: this year)",
+         "schema": {"type": "integer", "minimum": 2000, "maximum": 2100}}  # fmt: skip
+
+
 def _errors(*codes: int) -> dict:
     """The documented error answers: the given codes, and 400 for a malformed request."""
     texts = {400: "Malformed request (e.g. a NUL byte)", 401: "Not logged in, or the token is unknown, revoked or expired",
@@ -64,6 +68,40 @@ OPENAPI = {
                     "practice_tasks": {"type": "integer", "description": "practice tasks to do"},
                 },
             },  # fmt: skip
+            "Effect": {
+                "type": "object",
+                "properties": {
+                    "code": {"type": ["string", "null"]}, "name": {"type": "string"},
+                    "meetings": {"type": "integer", "description": "travel-free meetings in the year"},
+                    "trips_avoided": {"type": "integer"}, "km_avoided": {"type": "number"},
+                    "mwh_saved": {"type": "number", "description": "km × the mixed kWh per km ÷ 1000 (see /effect/how)"},
+                    "baseline_mwh": {"type": "number", "description": "yearly travel energy before the programme"},
+                    "goal_2015_mwh": {"type": "number", "description": "20 % of the baseline"},
+                    "goal_2020_mwh": {"type": "number", "description": "40 % of the baseline"},
+                },
+            },
+            "EffectMonth": {
+                "type": "object",
+                "properties": {
+                    "month": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"},
+                    "meetings": {"type": "integer"}, "trips_avoided": {"type": "integer"},
+                    "km_avoided": {"type": "number"}, "mwh_saved": {"type": "number"},
+                },
+            },
+            "MeetingIn": {
+                "type": "object",
+                "required": ["date", "form", "participants", "trips_avoided"],
+                "properties": {
+                    "municipality": {"type": "string", "description": "code; the caller's own when left out (required for the programme office)"},
+                    "date": {"type": "string", "description": "YYYY-MM-DD, or YYYY-MM for a month's statistics; not in the future"},
+                    "form": {"type": "string", "enum": ["video_room", "jabber", "web", "phone", "videorum", "webbmöte", "telefon"]},
+                    "meetings": {"type": "integer", "minimum": 1, "default": 1},
+                    "participants": {"type": "integer", "minimum": 0},
+                    "trips_avoided": {"type": "integer", "minimum": 0},
+                    "km_avoided": {"type": ["number", "null"], "minimum": 0, "description": "null: trips × the municipality's distance per trip"},
+                    "note": {"type": "string", "maxLength": 500},
+                },
+            },
             "Month": {
                 "type": "object",
                 "properties": {
@@ -122,6 +160,59 @@ OPENAPI = {
                         ]}}},
                     },
                     **_errors(401, 403, 404),
+                },
+            }
+        },
+        "/effect": {
+            "get": {
+                "summary": "Travel-free meetings and energy saved in a year, per municipality the caller may see, and totals",
+                "parameters": [_YEAR],
+                "responses": {
+                    "200": {
+                        "description": "Per municipality, and totals",
+                        "content": {"application/json": {"schema": {
+                            "type": "object",
+                            "properties": {
+                                "year": {"type": "integer"},
+                                "municipalities": {"type": "array", "items": {"$ref": "#/components/schemas/Effect"}},
+                                "totals": {"$ref": "#/components/schemas/Effect"},
+                            },
+                        }}},
+                    },
+                    **_errors(401, 403, 422),
+                },
+            }
+        },
+        "/municipalities/{code}/effect": {
+            "get": {
+                "summary": "One municipality's travel-free meetings and energy saved in a year, by month",
+                "parameters": [{"name": "code", "in": "path", "required": True,
+                                "schema": {"type": "string", "pattern": "^[0-9]{4}$"}}, _YEAR],
+                "responses": {
+                    "200": {
+                        "description": "The municipality",
+                        "content": {"application/json": {"schema": {"allOf": [
+                            {"$ref": "#/components/schemas/Effect"},
+                            {"type": "object", "properties": {
+                                "year": {"type": "integer"},
+                                "by_month": {"type": "array", "items": {"$ref": "#/components/schemas/EffectMonth"}},
+                            }},
+                        ]}}},
+                    },
+                    **_errors(401, 403, 404, 422),
+                },
+            }
+        },
+        "/meetings": {
+            "post": {
+                "summary": "Log a travel-free meeting (agents and coordinators: their municipality; the programme office: any)",
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/MeetingIn"}}}},
+                "responses": {
+                    "201": {"description": "Logged", "content": {"application/json": {"schema": {"type": "object", "properties": {
+                        "id": {"type": "integer"}, "municipality": {"type": "string"}, "date": {"type": "string"},
+                        "form": {"type": "string"}, "meetings": {"type": "integer"}, "participants": {"type": "integer"},
+                        "trips_avoided": {"type": "integer"}, "km_avoided": {"type": ["number", "null"]}, "note": {"type": "string"}}}}}},
+                    **_errors(401, 403, 404, 422),
                 },
             }
         },

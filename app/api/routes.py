@@ -4,18 +4,24 @@ from datetime import datetime, timedelta
 from functools import wraps
 
 from flask import Blueprint, abort, g, jsonify, request, url_for
+from flask_babel import force_locale
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
 from app.api import xapi
 from app.api.openapi import OPENAPI
 from app.api.params import query_params
+from app.auth.models import Role
 from app.auth.tokens import active_token
 from app.certificates import queries as certificate_queries
 from app.certificates.codes import normalise_code
 from app.certificates.routes import verify_limit
 from app.core.errors import answer_json_under
 from app.core.urls import public_base
+from app.effect import queries as effect_queries
+from app.effect import services as effect_services
+from app.effect.access import may_follow_effect, may_log_meetings
+from app.effect.models import MeetingSource
 from app.extensions import csrf
 from app.municipalities.access import get_municipality_or_404
 from app.reports import queries as report_queries
@@ -117,6 +123,64 @@ def municipality_coverage(code: str):
         agents=[agent.as_json() for agent in report_queries.agents_of(place)],
         by_month=report_queries.by_month(place),
     )
+
+
+def _effect_totals(rows) -> dict:
+    return {
+        k: v for k, v in effect_queries.totals(rows).as_json().items() if k not in ("code", "name")
+    }
+
+
+@bp.get("/effect")
+@api_requires(may_follow_effect)
+def effect():
+    """Travel-free meetings and energy saved in the year, per municipality the caller may see."""
+    year = query_params("/effect")["year"] or effect_queries.this_year()
+    rows = effect_queries.effect_for(current_user, year)
+    return jsonify(year=year, municipalities=[row.as_json() for row in rows],
+                   totals=_effect_totals(rows))  # fmt: skip
+
+
+@bp.get("/municipalities/<code>/effect")
+@api_requires(may_follow_effect)
+def municipality_effect(code: str):
+    """One municipality's effect in the year, by month (another municipality is 404)."""
+    place = get_municipality_or_404(code)
+    year = query_params("/municipalities/{code}/effect")["year"] or effect_queries.this_year()
+    (row,) = effect_queries.effect_by_municipality(year, only=place)
+    months = effect_queries.by_month(year, place)
+    return jsonify(**row.as_json(), year=year, by_month=[m.as_json() for m in months])
+
+
+@bp.post("/meetings")
+@api_requires(may_log_meetings)
+def log_meeting():
+    """Log a travel-free meeting from a system that can post them (JSON `MeetingIn`)."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        abort(422, description="send a JSON object (see MeetingIn in the OpenAPI document)")
+    code = body.get("municipality")
+    if code is None and current_user.municipality is not None:
+        place = current_user.municipality
+    elif isinstance(code, str) and code:
+        place = get_municipality_or_404(code)
+        if place.id != current_user.municipality_id and current_user.role != Role.ADMIN:
+            abort(404)
+    else:
+        abort(422, description="municipality: give the municipality's code")
+    try:
+        item = effect_services.read_entry(
+            {k: v for k, v in body.items() if not isinstance(v, bool)}
+        )
+    except effect_services.EntryError as error:
+        with force_locale("en"):
+            abort(422, description=f"{error.field}: {error.message}")
+    entry = effect_services.log_meeting(place, item, current_user, MeetingSource.API)
+    return jsonify(
+        id=entry.id, municipality=place.code, date=entry.held_on.isoformat(), form=entry.form,
+        meetings=entry.meetings, participants=entry.participants,
+        trips_avoided=entry.trips_avoided, km_avoided=entry.km_avoided, note=entry.note,
+    ), 201  # fmt: skip
 
 
 def _next_page(page: int, found: list[dict]) -> str:

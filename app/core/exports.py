@@ -59,11 +59,17 @@ def csv_bytes(header: list[str], rows: Iterable[Iterable[object]]) -> bytes:
 
 def xlsx_bytes(title: str, header: list[str], rows: Iterable[Iterable[object]]) -> bytes:
     """The same table as an Excel workbook: numbers and dates as such, text neutralised."""
+    return xlsx_workbook([(title, header, rows)])
+
+
+def xlsx_workbook(sheets: list[tuple[str, list[str], Iterable[Iterable[object]]]]) -> bytes:
+    """A workbook of several sheets, each (title, header, rows), cells as in `xlsx_bytes`."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=str(title)[:31])
-    sheet.append([str(cell) for cell in header])
-    for row in rows:
-        sheet.append([_xlsx_cell(sheet, cell) for cell in row])
+    for title, header, rows in sheets:
+        sheet = workbook.create_sheet(title=str(title)[:31])
+        sheet.append([str(cell) for cell in header])
+        for row in rows:
+            sheet.append([_xlsx_cell(sheet, cell) for cell in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -6,7 +6,7 @@ import unicodedata
 from datetime import timedelta
 
 from app.auth.models import Role, User, hash_password
-from app.core.time import utcnow
+from app.core.time import STOCKHOLM, utcnow
 from app.courses.models import (
     Course,
     Lesson,
@@ -33,12 +33,6 @@ log = logging.getLogger(__name__)
 
 DEMO_PASSWORD = "resfritt-demo"  # noqa: S105 - printed by `make run`; demo data only
 DEMO_DOMAIN = "demo.se"
-# Approximate population (GLOSSARY.md), used to spread ~100 agents and ~1,800 staff.
-POPULATION = {
-    "2080": 59000, "2081": 52000, "2085": 26000, "2084": 23000, "2062": 20000,
-    "2029": 16000, "2083": 15000, "2082": 11000, "2061": 11000, "2031": 11000,
-    "2026": 10000, "2023": 10000, "2039": 7000, "2034": 7000, "2021": 7000,
-}  # fmt: skip
 TOTAL_AGENTS, TOTAL_STAFF, EMPLOYEES_EACH = 100, 1800, 6
 FIRST_NAMES = (
     "Anna", "Erik", "Maria", "Lars", "Karin", "Anders", "Sara", "Johan", "Elin", "Per",
@@ -79,9 +73,10 @@ def seed_demo() -> int:
     names = random.Random(2026)  # the same people on every machine
     password_hash = hash_password(DEMO_PASSWORD)  # one scrypt run, shared by all demo users
     people = [User(email=f"admin@{DEMO_DOMAIN}", name="Programkontoret Dalarna", role=Role.ADMIN)]
-    total_population = sum(POPULATION.values())
-    for municipality in db.session.scalars(db.select(Municipality).order_by(Municipality.code)):
-        share = POPULATION.get(municipality.code, 7000) / total_population
+    municipalities = db.session.scalars(db.select(Municipality).order_by(Municipality.code)).all()
+    total_population = sum(m.population or 7000 for m in municipalities)
+    for municipality in municipalities:  # ~100 agents and ~1,800 staff, spread by population
+        share = (municipality.population or 7000) / total_population
         agents = max(2, round(TOTAL_AGENTS * share))
         municipality.agent_target = agents
         municipality.staff_target = round(TOTAL_STAFF * share)
@@ -105,8 +100,46 @@ def seed_demo() -> int:
     _seed_facts({m.code: m for m in db.session.scalars(db.select(Municipality))})
     db.session.commit()
     _seed_progress(people)
+    _seed_meetings(people[0])
     log.info("Seeded %d demo users", len(people))
     return len(people)
+
+
+def _seed_meetings(admin: User) -> None:
+    """A year of travel-free meetings in every municipality, more where more staff are trained
+    and more as the months go by: the video rooms' monthly statistics as one row per month,
+    and single web, Jabber and phone meetings logged by hand."""
+    from app.effect.models import MeetingForm, MeetingSource, TravelFreeMeeting
+    from app.reports.queries import coverage_by_municipality
+
+    pace = random.Random(7900)
+    today = utcnow().astimezone(STOCKHOLM).date()
+    coverage = {row.code: row.coverage for row in coverage_by_municipality()}
+    rows = []
+    for municipality in db.session.scalars(db.select(Municipality).order_by(Municipality.code)):
+        size = (municipality.population or 7000) / 1000
+        for back in range(11, -1, -1):
+            month = (today.replace(day=1) - timedelta(days=30 * back)).replace(day=1)
+            growth = (12 - back) / 12 * (0.5 + 2 * coverage.get(municipality.code, 0))
+            rooms = max(1, round(size * growth * pace.uniform(0.6, 1.0)))
+            rows.append(TravelFreeMeeting(
+                municipality_id=municipality.id, held_on=month, form=MeetingForm.VIDEO_ROOM,
+                meetings=rooms, participants=rooms * 4, trips_avoided=rooms * 2,
+                note="Videorummens statistik för månaden", source=MeetingSource.IMPORT,
+                created_by_id=admin.id,
+            ))  # fmt: skip
+            for _ in range(round(growth * 3)):
+                day = min(month + timedelta(days=pace.randint(0, 27)), today)
+                form = pace.choice((MeetingForm.WEB, MeetingForm.JABBER, MeetingForm.PHONE))
+                trips = pace.randint(1, 5)
+                rows.append(TravelFreeMeeting(
+                    municipality_id=municipality.id, held_on=day, form=form,
+                    participants=trips + 1, trips_avoided=trips,
+                    km_avoided=float(trips * pace.choice((60, 90, 140, 200))),
+                    source=MeetingSource.FORM, created_by_id=admin.id,
+                ))  # fmt: skip
+    db.session.add_all(rows)
+    db.session.commit()
 
 
 def _seed_progress(people: list[User]) -> None:

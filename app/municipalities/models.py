@@ -21,6 +21,9 @@ class Municipality(db.Model):
     # Set by a coordinator: a roster import then no longer replaces it with the roster's size.
     staff_target_explicit: Mapped[bool] = mapped_column(default=False)
     agent_target: Mapped[int | None]
+    population: Mapped[int | None]  # splits the programme's baseline unless it is set
+    baseline_mwh: Mapped[float | None]  # the programme office's own split of the baseline
+    trip_km: Mapped[float | None]  # a replaced trip, there and back; else the programme's
 
     def __repr__(self) -> str:
         return f"<Municipality {self.code} {self.name}>"

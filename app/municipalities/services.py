@@ -30,37 +30,40 @@ from app.privacy.services import audit
 
 log = logging.getLogger(__name__)
 
-# Dalarna's 15 municipalities with their official codes (SCB), largest first.
+# Dalarna's 15 municipalities with their official codes (SCB), largest first, and approximate
+# population (GLOSSARY.md): it splits the energy baseline until the programme office sets it.
 DALARNA = (
-    ("2080", "Falun"),
-    ("2081", "Borlänge"),
-    ("2085", "Ludvika"),
-    ("2084", "Avesta"),
-    ("2062", "Mora"),
-    ("2029", "Leksand"),
-    ("2083", "Hedemora"),
-    ("2082", "Säter"),
-    ("2061", "Smedjebacken"),
-    ("2031", "Rättvik"),
-    ("2026", "Gagnef"),
-    ("2023", "Malung-Sälen"),
-    ("2039", "Älvdalen"),
-    ("2034", "Orsa"),
-    ("2021", "Vansbro"),
+    ("2080", "Falun", 59_000),
+    ("2081", "Borlänge", 52_000),
+    ("2085", "Ludvika", 26_000),
+    ("2084", "Avesta", 23_000),
+    ("2062", "Mora", 20_000),
+    ("2029", "Leksand", 16_000),
+    ("2083", "Hedemora", 15_000),
+    ("2082", "Säter", 11_000),
+    ("2061", "Smedjebacken", 11_000),
+    ("2031", "Rättvik", 11_000),
+    ("2026", "Gagnef", 10_000),
+    ("2023", "Malung-Sälen", 10_000),
+    ("2039", "Älvdalen", 7_000),
+    ("2034", "Orsa", 7_000),
+    ("2021", "Vansbro", 7_000),
 )
 
 
 def seed_municipalities() -> int:
-    """Create the municipalities that are missing and fix changed names; return how many changed."""
+    """Create the municipalities that are missing, fix changed names and fill in a missing
+    population; return how many changed."""
     existing = {m.code: m for m in db.session.scalars(db.select(Municipality))}
     changed = 0
-    for code, name in DALARNA:
+    for code, name, population in DALARNA:
         municipality = existing.get(code)
         if municipality is None:
-            db.session.add(Municipality(code=code, name=name))
+            db.session.add(Municipality(code=code, name=name, population=population))
             changed += 1
-        elif municipality.name != name:
+        elif municipality.name != name or municipality.population is None:
             municipality.name = name
+            municipality.population = municipality.population or population
             changed += 1
     db.session.commit()
     log.info("Seeded municipalities: %d changed", changed)
