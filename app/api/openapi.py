@@ -92,8 +92,8 @@ OPENAPI = {
                 "type": "object",
                 "required": ["date", "form", "participants", "trips_avoided"],
                 "properties": {
-                    "municipality": {"type": "string", "description": "code; the caller's own when left out (required for the programme office)"},
-                    "date": {"type": "string", "description": "YYYY-MM-DD, or YYYY-MM for a month's statistics; not in the future"},
+                    "municipality": {"type": "string", "pattern": "^[0-9]{4}$", "description": "code; the caller's own when left out (required for the programme office)"},
+                    "date": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}(-[0-9]{2})?$", "description": "YYYY-MM-DD, or YYYY-MM for a month's statistics; from 2010, not in the future (else 422)"},
                     "form": {"type": "string", "enum": ["video_room", "jabber", "web", "phone", "videorum", "webbmöte", "telefon"]},
                     "meetings": {"type": "integer", "minimum": 1, "default": 1},
                     "participants": {"type": "integer", "minimum": 0},

@@ -25,7 +25,7 @@ class MeetingLogForm(FlaskForm):
     """A travel-free meeting in a few seconds: text fields, checked by `read_entry`."""
 
     municipality = SelectField(_l("Kommun"), choices=[], validate_choice=False)
-    date = StringField(_l("Datum"), description=_l("ÅÅÅÅ-MM-DD"))
+    date = StringField(_l("Datum"), description=_l("ÅÅÅÅ-MM-DD"), render_kw={"type": "date"})
     mode = RadioField(_l("Mötesform"), choices=FORM_CHOICES, default=MeetingForm.VIDEO_ROOM,
                       validate_choice=False)  # fmt: skip
     meetings = StringField(

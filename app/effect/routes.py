@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from app.core.access import requires
 from app.core.responses import attachment
+from app.core.time import STOCKHOLM, utcnow
 from app.core.validation import query_int
 from app.effect import queries, services
 from app.effect.access import may_correct, may_follow_effect, may_log_meetings, may_set_factors
@@ -100,8 +101,10 @@ def log():
     """Log a travel-free meeting in a few seconds (works on a phone, without JavaScript)."""
     form = MeetingLogForm()
     _municipality_choices(form)
-    if request.method == "GET" and current_user.municipality is not None:
-        form.municipality.data = current_user.municipality.code
+    if request.method == "GET":
+        form.date.data = utcnow().astimezone(STOCKHOLM).date().isoformat()
+        if current_user.municipality is not None:
+            form.municipality.data = current_user.municipality.code
     if form.validate_on_submit():
         place = _chosen_municipality(form)
         if place is None:

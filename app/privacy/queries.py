@@ -3,7 +3,7 @@ accounts due for erasure under the retention rule."""
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import and_, exists, func, or_
@@ -20,6 +20,7 @@ from app.courses.models import (
     Module,
     ModuleCompletion,
 )
+from app.effect.models import EnergyFactors, TravelFreeMeeting
 from app.extensions import db
 from app.mail.models import OutboxMessage
 from app.municipalities.models import Municipality, MunicipalityFact
@@ -53,6 +54,8 @@ SECTION_OF_REFERENCE = {
     "practice_confirmation.confirmed_by_id": "practice_confirmed_by_me",
     "session_evaluation.user_id": "session_evaluations",
     "municipality_fact.updated_by_id": "municipality_facts_edited",
+    "travel_free_meeting.created_by_id": "meetings_logged",
+    "energy_factors.updated_by_id": "energy_factors_set",
 }
 SECRET_COLUMNS = {"token_hash", "password_hash"}
 
@@ -68,12 +71,12 @@ def _record(row, skip: frozenset[str] = frozenset()) -> dict[str, Any]:
         if column.key in SECRET_COLUMNS or column.key in skip:
             continue
         value = getattr(row, column.key)
-        values[column.key] = _time(value) if isinstance(value, datetime) else value
+        values[column.key] = value.isoformat() if isinstance(value, datetime | date) else value
     return values
 
 
 def my_data(user: User) -> dict:
-    """Everything the platform holds about the person, no secrets (15 queries whatever their
+    """Everything the platform holds about the person, no secrets (17 queries whatever their
     history, and one for their municipality unless it is loaded)."""
     lessons = db.session.execute(
         db.select(Lesson.title, LessonView)
@@ -170,6 +173,14 @@ def my_data(user: User) -> dict:
         .where(MunicipalityFact.updated_by_id == user.id)
         .order_by(MunicipalityFact.id)
     ).all()
+    logged = db.session.scalars(
+        db.select(TravelFreeMeeting)
+        .where(TravelFreeMeeting.created_by_id == user.id)
+        .order_by(TravelFreeMeeting.id)
+    ).all()
+    factors_set = db.session.scalars(
+        db.select(EnergyFactors.updated_at).where(EnergyFactors.updated_by_id == user.id)
+    ).all()
     municipality = user.municipality
     domain = user.email.rpartition("@")[2]
     return {
@@ -235,6 +246,8 @@ def my_data(user: User) -> dict:
             for title, c in confirmations if c.confirmed_by_id == user.id and c.user_id != user.id
         ],
         "session_evaluations": [_record(e, frozenset({"user_id"})) for e in evaluations],
+        "meetings_logged": [_record(m, frozenset({"created_by_id"})) for m in logged],
+        "energy_factors_set": [{"updated_at": _time(at)} for at in factors_set],
         "municipality_facts_edited": [
             {"fact": f.key, "updated_at": _time(f.updated_at)} for f in facts
         ],

@@ -23,10 +23,10 @@ SORTABLE = {column.key for column in queries.COVERAGE_COLUMNS}
 
 
 @bp.app_template_filter("format_figure")
-def format_figure(value) -> str:
-    """A figure as Swedish (or English) number text: 54,3 / 1 041."""
+def format_figure(value, decimals: int = 1) -> str:
+    """A figure as Swedish (or English) number text: 54,3 / 1 041 (floats with `decimals`)."""
     if isinstance(value, float):
-        return format_decimal(value, format="#,##0.0")
+        return format_decimal(value, format="#,##0." + "0" * decimals)
     return format_decimal(value) if isinstance(value, int) else str(value)
 
 

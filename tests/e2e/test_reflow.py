@@ -2,7 +2,7 @@
 a 1280 px window, never scrolls sideways; whatever scrolls inside the page is a named region the
 keyboard reaches; axe-core finds nothing. The data is long on purpose (names, addresses, links)."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -10,6 +10,7 @@ from playwright.sync_api import Browser, Page, expect
 from app.auth.models import Role
 from app.certificates.services import issue_certificate
 from app.courses.models import Course, CourseCompletion
+from app.effect.models import TravelFreeMeeting
 from app.extensions import db
 from app.municipalities.services import save_facts
 from app.training.models import AttendanceStatus
@@ -69,6 +70,17 @@ def programme(live_server, create_user):
     move(training_session, -timedelta(minutes=30))
     # present, so the session page asks the learner for an evaluation
     mark_attendance(agent, training_session, {learner.id: AttendanceStatus.ATTENDED})
+    for number in range(3):  # the meeting log, with a long note
+        db.session.add(
+            TravelFreeMeeting(
+                municipality_id=learner.municipality_id,
+                held_on=date.today() - timedelta(days=number),
+                form="web",
+                participants=4,
+                trips_avoided=3,
+                note="Samverkansmöte mellan socialförvaltningen och Region Dalarnas vårdcentraler",
+            )
+        )
     save_facts(learner.municipality, {
         "videorum": "Stadshuset plan 2 (Runn), plan 4 (Främby)\nKristinegymnasiet rum B12",
         "it-support": LONG_LINK,
@@ -175,7 +187,7 @@ def test_agent_pages_reflow(open_as, live_server, programme):
     assert_reflows(open_as(programme["agent"].email), live_server, [
         "/", "/sessions/reach", "/kit/", "/sessions/new", f"/sessions/{session}",
         f"/sessions/{session}/edit", "/courses/agent/skills/practice",
-        "/courses/agent/skills/videorummet",
+        "/courses/agent/skills/videorummet", "/effect/log",
     ])  # fmt: skip
 
 
@@ -183,11 +195,12 @@ def test_coordinator_pages_reflow(open_as, live_server, programme):
     assert_reflows(open_as(programme["coordinator"].email), live_server, [
         "/", "/municipalities/2080", f"/municipalities/people/{programme['learner'].id}",
         "/municipalities/2080/roster", "/municipalities/2080/people/new", "/reports/2080",
-        "/certificates/", "/municipalities/2080/facts",
+        "/certificates/", "/municipalities/2080/facts", "/effect/2080", "/effect/2080/import",
+        "/effect/how",
     ])  # fmt: skip
 
 
 def test_admin_pages_reflow(open_as, live_server, programme):
     assert_reflows(open_as(programme["admin"].email), live_server,
                    ["/", "/reports/", "/municipalities/", "/admin/outbox/", "/certificates/",
-                    "/municipalities/facts"])  # fmt: skip
+                    "/municipalities/facts", "/effect/", "/effect/how"])  # fmt: skip
