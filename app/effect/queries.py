@@ -182,6 +182,33 @@ def by_month(year: int, municipality: Municipality | None = None) -> list[Month]
     ]  # fmt: skip
 
 
+def _year_of(column):
+    """The year of a date as text, on SQLite and PostgreSQL alike."""
+    if db.engine.dialect.name == "postgresql":
+        return func.to_char(column, "YYYY")
+    return func.strftime("%Y", column)
+
+
+def by_year(municipality: Municipality | None = None) -> list[Month]:
+    """Every year with entries, oldest first, with its sums (2 queries): the follow-up over
+    time. (A `Month` whose `month` holds the year.)"""
+    factors = current_factors()
+    year = _year_of(TravelFreeMeeting.held_on)
+    where = [current()]
+    if municipality is not None:
+        where.append(TravelFreeMeeting.municipality_id == municipality.id)
+    rows = db.session.execute(
+        db.select(year, func.sum(TravelFreeMeeting.meetings),
+                  func.sum(TravelFreeMeeting.trips_avoided), func.sum(km_of(factors)))
+        .join(Municipality, Municipality.id == TravelFreeMeeting.municipality_id)
+        .where(*where)
+        .group_by(year)
+        .order_by(year)
+    ).all()  # fmt: skip
+    return [Month(str(key), int(m or 0), int(t or 0), float(k or 0), factors)
+            for key, m, t, k in rows]  # fmt: skip
+
+
 def years_logged() -> list[int]:
     """The years that have entries, newest first, and this year (1 query)."""
     first = db.session.scalar(db.select(func.min(TravelFreeMeeting.held_on)))

@@ -53,7 +53,7 @@ def overview():
     return render_template(
         "effect/overview.html", year=year, years=queries.years_logged(), rows=rows,
         total=queries.totals(rows), months=queries.by_month(year),
-        points=queries.coverage_beside_meetings(year),
+        points=queries.coverage_beside_meetings(year), years_rows=queries.by_year(),
     )  # fmt: skip
 
 
@@ -69,6 +69,7 @@ def municipality(code: str):
         "effect/municipality.html", municipality=place, year=year, years=queries.years_logged(),
         row=queries.effect_by_municipality(year, only=place)[0],
         months=queries.by_month(year, place), coverage=coverage_of(place),
+        years_rows=queries.by_year(place),
         entries=entries, page=page, pages=pages,
     )  # fmt: skip
 

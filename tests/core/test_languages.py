@@ -57,9 +57,12 @@ def interface_text(html: str, lang: str) -> str:
 PAGES = {
     Role.EMPLOYEE: ["/", "/courses/", "/courses/end-user", "/sessions/", "/certificates/mine",
                     "/attempts/", "/account/", "/privacy"],
-    Role.AGENT: ["/", "/courses/agent", "/sessions/reach", "/kit/", "/sessions/new"],
-    Role.COORDINATOR: ["/", "/municipalities/2080", "/reports/2080", "/certificates/"],
-    Role.ADMIN: ["/", "/reports/", "/municipalities/", "/admin/outbox/", "/admin/audit"],
+    Role.AGENT: ["/", "/courses/agent", "/sessions/reach", "/kit/", "/sessions/new",
+                 "/courses/agent/skills/practice", "/effect/log"],
+    Role.COORDINATOR: ["/", "/municipalities/2080", "/reports/2080", "/certificates/",
+                       "/municipalities/2080/facts", "/effect/2080", "/effect/2080/import"],
+    Role.ADMIN: ["/", "/reports/", "/municipalities/", "/admin/outbox/", "/admin/audit",
+                 "/effect/", "/effect/how", "/municipalities/facts"],
 }  # fmt: skip
 
 

@@ -88,6 +88,9 @@ def test_totals_equal_the_sum_of_municipalities_and_of_months(municipalities, en
     assert total.trips_avoided == sum(m.trips_avoided for m in months)
     assert total.km_avoided == pytest.approx(sum(m.km_avoided for m in months))
     assert total.mwh_saved == pytest.approx(sum(r.mwh_saved for r in rows))
+    years = {row.month: row for row in queries.by_year()}
+    assert years.get(str(YEAR), total).meetings == total.meetings
+    assert years.get(str(YEAR), total).km_avoided == pytest.approx(total.km_avoided)
 
 
 def test_import_reads_excel_files_and_reports_each_row(runner, municipalities, tmp_path):
