@@ -8,7 +8,7 @@ from xml.sax.saxutils import escape
 
 from babel.numbers import format_decimal
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, Spacer
+from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
 from app.core.exports import xlsx_workbook
 from app.core.pdf import TaggedParagraph
@@ -106,6 +106,12 @@ def _method(factors: Factors) -> str:
     )
 
 
+def _numbers_right(figures: Table) -> Table:
+    """Every column but the first holds numbers: aligned on the right."""
+    figures.setStyle(TableStyle([("ALIGN", (1, 0), (-1, -1), "RIGHT")]))
+    return figures
+
+
 def report_pdf(report: YearReport) -> bytes:
     """The report as a tagged A4 PDF."""
     s = styles()
@@ -129,13 +135,14 @@ def report_pdf(report: YearReport) -> bytes:
                      _n(row.km_avoided, 0), _n(row.mwh_saved), _n(row.baseline_mwh, 0),
                      _n(row.goal_2015_mwh, 0),
                      f"{_n(100 * coverage.coverage)} %" if coverage else ""])  # fmt: skip
-    story.append(table(rows, header=True, widths=[
-        34 * mm, 16 * mm, 18 * mm, 22 * mm, 18 * mm, 20 * mm, 20 * mm, 22 * mm]))  # fmt: skip
+    story.append(_numbers_right(table(rows, header=True, widths=[
+        34 * mm, 16 * mm, 18 * mm, 22 * mm, 18 * mm, 20 * mm, 20 * mm, 22 * mm])))  # fmt: skip
     story += [TaggedParagraph("Per månad", s["h2"], tag="H2")]
     months = [[Paragraph(f"<b>{h}</b>", cell) for h in ("Månad", "Möten", "Resor", "Km", "MWh")]]
     months += [[m.month, _i(m.meetings), _i(m.trips_avoided), _n(m.km_avoided, 0),
                 _n(m.mwh_saved)] for m in report.months]  # fmt: skip
-    story.append(table(months, header=True, widths=[30 * mm, 25 * mm, 25 * mm, 30 * mm, 25 * mm]))
+    widths = [30 * mm, 25 * mm, 25 * mm, 30 * mm, 25 * mm]
+    story.append(_numbers_right(table(months, header=True, widths=widths)))
     story += [
         TaggedParagraph("Så räknar vi", s["h2"], tag="H2"),
         TaggedParagraph(escape(_method(report.factors)), s["body"]),

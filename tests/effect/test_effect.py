@@ -19,6 +19,7 @@ from app.effect.report import report_pdf, report_xlsx, year_report
 from app.extensions import db
 from app.municipalities.models import Municipality
 from tests.api.test_api import bearer
+from tests.core.pdf_tags import assert_accessible
 from tests.courses.test_pages import QueryCounter
 
 TODAY = utcnow().astimezone(STOCKHOLM).date()
@@ -226,7 +227,9 @@ def test_the_report_holds_the_apis_figures(client, create_user, municipalities):
             item["mwh_saved"],
         )
     assert rows["Alla kommuner"][4] == api["totals"]["mwh_saved"]
-    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(report_pdf(report))).pages)
+    pdf = report_pdf(report)
+    assert_accessible(pdf)
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
     assert "1 580" in text and f"{api['totals']['meetings']} resfria möten" in text
 
 
