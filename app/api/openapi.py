@@ -2,7 +2,7 @@
 
 # ruff: noqa: E501 - a nested document reads better unwrapped
 
-from app.api.xapi import MAX_PAGE, PAGE_SIZE
+from app.api.xapi import KINDS, MAX_PAGE, PAGE_SIZE
 from app.reports.queries import COVERAGE_COLUMNS
 
 _ERROR = {"$ref": "#/components/schemas/Error"}
@@ -222,8 +222,14 @@ OPENAPI = {
                 "parameters": [
                     {"name": "since", "in": "query", "description": "Only statements after this time (ISO 8601; without an offset, UTC)",
                      "schema": {"type": "string", "format": "date-time"}},
-                    {"name": "page", "in": "query", "description": f"Page number from 0, {PAGE_SIZE} statements a page; past the last page, `more` continues from a later `since`",
+                    {"name": "page", "in": "query", "description": f"Page number from 0, {PAGE_SIZE} statements a page (each page reads those before it; prefer `more`)",
                      "schema": {"type": "integer", "minimum": 0, "maximum": MAX_PAGE, "default": 0}},
+                    {"name": "after_time", "in": "query", "description": "With after_kind and after_id, the cursor of a `more` link: the page after that statement (any depth, the same cost)",
+                     "schema": {"type": "string", "format": "date-time"}},
+                    {"name": "after_kind", "in": "query", "description": "The cursor's stream",
+                     "schema": {"type": "string", "enum": list(KINDS)}},
+                    {"name": "after_id", "in": "query", "description": "The cursor's row",
+                     "schema": {"type": "integer", "minimum": 0, "maximum": 2**53}},
                 ],
                 "responses": {
                     "200": {"description": "A StatementResult: statements, oldest first, and `more`",

@@ -57,6 +57,8 @@ def _parse(name: str, raw: str, schema: dict) -> Any:
         return parse_integer(name, raw, schema)
     if schema.get("format") == "date-time":
         return parse_time(name, raw)
+    if "enum" in schema and raw not in schema["enum"]:
+        raise ParameterError(f"{name} must be one of {', '.join(schema['enum'])}")
     if len(raw) < schema.get("minLength", 0) or len(raw) > schema.get("maxLength", len(raw)):
         raise ParameterError(f"{name} has the wrong length")
     return raw

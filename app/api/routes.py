@@ -1,6 +1,5 @@
 """JSON API under /api/v1 (DESIGN §6): session cookie or `Authorization: Bearer <token>`."""
 
-from datetime import datetime, timedelta
 from functools import wraps
 
 from flask import Blueprint, abort, g, jsonify, request, url_for
@@ -183,22 +182,24 @@ def log_meeting():
     ), 201  # fmt: skip
 
 
-def _next_page(page: int, found: list[dict]) -> str:
-    """The address of the next page; past the deepest page, page 0 after the last statement's
-    time less a microsecond (statements sharing it come again, with the same ids)."""
-    if page < xapi.MAX_PAGE:
-        return url_for(".xapi_statements", since=request.args.get("since"), page=page + 1)
-    later = datetime.fromisoformat(found[-1]["timestamp"]) - timedelta(microseconds=1)
-    return url_for(".xapi_statements", since=later.isoformat(), page=0)
-
-
 @bp.get("/xapi/statements")
 @api_requires(may_see_coverage)
 def xapi_statements():
-    """xAPI 1.0.3 statements after `since` (ISO 8601), paged by `page`, for an LRS."""
+    """xAPI 1.0.3 statements after `since` (ISO 8601) for an LRS; `more` continues after the
+    page's last statement (a keyset cursor, so every page costs the same)."""
     params = query_params("/xapi/statements")
-    found, more = xapi.statements(current_user, public_base(), params["since"], params["page"])
-    response = jsonify(statements=found, more=_next_page(params["page"], found) if more else "")
+    after = None
+    if params["after_time"] is not None:
+        after = xapi.Cursor(
+            params["after_time"], params["after_kind"] or "", params["after_id"] or 0
+        )
+    found, cursor = xapi.statements(
+        current_user, public_base(), params["since"], params["page"], after
+    )
+    more = ""
+    if cursor is not None:
+        more = url_for(".xapi_statements", since=request.args.get("since"), **cursor.as_query())
+    response = jsonify(statements=found, more=more)
     response.headers["X-Experience-API-Version"] = "1.0.3"
     return response
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, or_
+from sqlalchemy import Select, and_, or_
 from sqlalchemy.orm import aliased
 
 from app.auth.models import Role, User
@@ -30,18 +30,58 @@ VERBS = {
 }
 NAMESPACE = uuid.UUID("5f1d1c52-7a9e-4d0b-9a5e-3c1b8f0d2e61")  # stable statement ids
 PAGE_SIZE = 100
-MAX_PAGE = 1000  # each page reads the ones before it; deeper, `more` moves `since` forward
+MAX_PAGE = 1000  # a counted page reads the ones before it; `more` links use the keyset cursor
 # Context extension of a session entered after it was held ("registrerat i efterhand").
 RECORDED_AFTER = "/xapi/extensions/recorded-after-the-fact"
 
 
 @dataclass
 class Event:
-    """Something a learner did, before it becomes a statement."""
+    """Something a learner did, before it becomes a statement; sorted by (at, kind, row)."""
 
     key: str
     at: datetime
     statement: dict[str, Any]
+
+    @property
+    def order(self) -> tuple:
+        """Where the event stands in the feed: time, then its stream, then its row."""
+        kind, _, row = self.key.partition(":")
+        return self.at, kind, int(row)
+
+    @property
+    def cursor(self) -> "Cursor":
+        """Where the page that continues after this event starts."""
+        _, kind, row = self.order
+        return Cursor(self.at, kind, row)
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Where a page starts: after the event at `at` of stream `kind` (empty: before every
+    stream), row `row`."""
+
+    at: datetime
+    kind: str
+    row: int
+
+    def as_query(self) -> dict:
+        """The `more` link's parameters."""
+        return {"after_time": self.at.isoformat(), "after_kind": self.kind,
+                "after_id": self.row}  # fmt: skip
+
+    def after(self, kind: str, at_column, id_column):
+        """SQL: rows of stream `kind` that come after the cursor (a keyset, so a deep page
+        reads only its own rows)."""
+        later = at_column > self.at
+        if kind > self.kind:
+            return or_(later, at_column == self.at)
+        if kind == self.kind:
+            return or_(later, and_(at_column == self.at, id_column > self.row))
+        return later
+
+
+KINDS = ("attempt", "attendance", "completion", "practice")
 
 
 def _actor(user: User) -> dict:
@@ -82,9 +122,15 @@ def _scoped(query: Select, viewer: User, user_column) -> Select:
 
 
 def statements(
-    viewer: User, base: str, since: datetime | None, page: int
-) -> tuple[list[dict], bool]:
-    """One page of statements after `since`, oldest first, and whether more follow (4 queries)."""
+    viewer: User, base: str, since: datetime | None, page: int, after: Cursor | None = None
+) -> tuple[list[dict], str | None]:
+    """One page of statements, oldest first, and the cursor of the next page (None: the last).
+
+    `after` (the `more` link's cursor) reads only the page's own rows, however deep; `since`
+    and `page` remain for callers that count pages (4 queries either way).
+    """
+    if after is not None:
+        page = 0
     wanted = page * PAGE_SIZE + PAGE_SIZE + 1
     events: list[Event] = []
 
@@ -98,8 +144,12 @@ def statements(
     )  # fmt: skip
     if since:
         completions = completions.where(CourseCompletion.completed_at > since)
+    if after:
+        completions = completions.where(
+            after.after("completion", CourseCompletion.completed_at, CourseCompletion.id)
+        )
     for completion, user, course in db.session.execute(
-        completions.order_by(CourseCompletion.completed_at).limit(wanted)
+        completions.order_by(CourseCompletion.completed_at, CourseCompletion.id).limit(wanted)
     ):
         iri = f"{base}/courses/{course.slug}"
         events.append(_statement(
@@ -119,8 +169,10 @@ def statements(
     )  # fmt: skip
     if since:
         attempts = attempts.where(QuizAttempt.submitted_at > since)
+    if after:
+        attempts = attempts.where(after.after("attempt", QuizAttempt.submitted_at, QuizAttempt.id))
     for attempt, user, quiz, module, course in db.session.execute(
-        attempts.order_by(QuizAttempt.submitted_at).limit(wanted)
+        attempts.order_by(QuizAttempt.submitted_at, QuizAttempt.id).limit(wanted)
     ):
         iri = f"{base}/courses/{course.slug}/{module.slug}/quiz"
         score = {"scaled": attempt.score / 100, "raw": attempt.score, "min": 0, "max": 100}
@@ -141,8 +193,12 @@ def statements(
     )  # fmt: skip
     if since:
         attendances = attendances.where(Attendance.marked_at > since)
+    if after:
+        attendances = attendances.where(
+            after.after("attendance", Attendance.marked_at, Attendance.id)
+        )
     for attendance, user, training_session, trainer in db.session.execute(
-        attendances.order_by(Attendance.marked_at).limit(wanted)
+        attendances.order_by(Attendance.marked_at, Attendance.id).limit(wanted)
     ):
         iri = f"{base}/sessions/{training_session.id}"
         event = _statement(
@@ -168,8 +224,14 @@ def statements(
     )  # fmt: skip
     if since:
         confirmations = confirmations.where(PracticeConfirmation.confirmed_at > since)
+    if after:
+        confirmations = confirmations.where(
+            after.after("practice", PracticeConfirmation.confirmed_at, PracticeConfirmation.id)
+        )
     for confirmation, user, practice, module, course, confirmer in db.session.execute(
-        confirmations.order_by(PracticeConfirmation.confirmed_at).limit(wanted)
+        confirmations.order_by(PracticeConfirmation.confirmed_at, PracticeConfirmation.id).limit(
+            wanted
+        )
     ):
         iri = f"{base}/courses/{course.slug}/{module.slug}/practice"
         events.append(_statement(
@@ -178,6 +240,7 @@ def statements(
             {"completion": True, "success": True}, instructor=confirmer,
         ))  # fmt: skip
 
-    events.sort(key=lambda event: (event.at, event.key))
+    events.sort(key=lambda event: event.order)
     chosen = events[page * PAGE_SIZE : page * PAGE_SIZE + PAGE_SIZE]
-    return [event.statement for event in chosen], len(events) > (page + 1) * PAGE_SIZE
+    more = len(events) > (page + 1) * PAGE_SIZE
+    return [event.statement for event in chosen], chosen[-1].cursor if more else None

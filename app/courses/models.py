@@ -74,7 +74,8 @@ class Lesson(db.Model):
 
 
 class LessonView(db.Model):
-    """That a user has opened a lesson: first and latest time."""
+    """That a user has opened a lesson, and when first (`last_viewed_at`: when recorded; a
+    repeated view is not written, so reading stays a read)."""
 
     __tablename__ = "lesson_view"
     __table_args__ = (UniqueConstraint("user_id", "lesson_id"),)
@@ -120,4 +121,4 @@ class CourseCompletion(db.Model):
     method: Mapped[str] = mapped_column(String(20))
     session_id: Mapped[int | None] = mapped_column(ForeignKey("training_session.id"))
     course_version: Mapped[int] = mapped_column(default=1)
-    completed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    completed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

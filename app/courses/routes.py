@@ -78,7 +78,8 @@ def lesson(slug: str, module_slug: str, lesson_slug: str):
     if index is None:
         abort(404)
     current = outline[index]
-    record_lesson_view(current_user, current.lesson, course)
+    if not current.viewed:  # a repeated view writes nothing (issue #16: reading is the hot path)
+        record_lesson_view(current_user, current.lesson, course)
     following = outline[index + 1] if index + 1 < len(outline) else None
     # The last lesson of a part leads to that part's quiz before the next part begins.
     last_of_part = following is None or following.module.id != current.module.id

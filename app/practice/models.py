@@ -79,4 +79,4 @@ class PracticeConfirmation(db.Model):
     practice_id: Mapped[int] = mapped_column(ForeignKey("practice.id"), index=True)
     session_id: Mapped[int | None] = mapped_column(ForeignKey("training_session.id"), index=True)
     confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    confirmed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    confirmed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

@@ -143,7 +143,7 @@ class QuizAttempt(db.Model):
     passed: Mapped[bool | None]
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     saved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
 
     quiz: Mapped[Quiz] = relationship()
 

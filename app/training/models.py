@@ -110,7 +110,7 @@ class Attendance(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
     status: Mapped[str] = mapped_column(String(20), default=AttendanceStatus.REGISTERED)
     marked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    marked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    marked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     registered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the day-before e-mail
 

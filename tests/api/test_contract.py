@@ -28,11 +28,15 @@ def test_every_documented_endpoint_answers_as_documented(client, auth, create_us
         "/municipalities/{code}/coverage": "/api/v1/municipalities/2080/coverage",
         "/certificates/{code}": "/api/v1/certificates/ABCDEFGHJKLM",
         "/xapi/statements": "/api/v1/xapi/statements",
+        "/effect": "/api/v1/effect",
+        "/municipalities/{code}/effect": "/api/v1/municipalities/2080/effect?year=2026",
+        "/meetings": "/api/v1/meetings",
     }
     assert set(calls) == set(OPENAPI["paths"])
     for path, url in calls.items():
-        response = client.get(url)
-        documented = OPENAPI["paths"][path]["get"]["responses"]
+        (method,) = OPENAPI["paths"][path]
+        response = client.open(url, method=method.upper(), json={} if method == "post" else None)
+        documented = OPENAPI["paths"][path][method]["responses"]
         assert str(response.status_code) in documented, (path, response.status_code)
         assert response.is_json
     coverage = client.get("/api/v1/coverage").get_json()["municipalities"][0]

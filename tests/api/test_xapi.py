@@ -68,10 +68,46 @@ def test_paging(monkeypatch, client, auth, create_user, app, tmp_path):
         pass_quiz(learner, quiz, right=False)
     auth.login_as(create_user(role=Role.ADMIN))
     first = client.get("/api/v1/xapi/statements").get_json()
-    assert len(first["statements"]) == 2 and "page=1" in first["more"]
+    assert (
+        len(first["statements"]) == 2
+        and "after_time=" in first["more"]
+        and "page" not in first["more"]
+    )
     ids = [s["id"] for s in first["statements"]]
     page = first
     while page["more"]:
         page = client.get(page["more"]).get_json()
         ids += [s["id"] for s in page["statements"]]
     assert len(ids) == len(set(ids)) == 5
+
+
+def test_a_cursor_page_reads_only_its_own_rows_and_counted_pages_still_work(
+    monkeypatch, client, auth, create_user, app, tmp_path
+):
+    monkeypatch.setattr(xapi, "PAGE_SIZE", 3)
+    sync_courses(write_quiz_course(tmp_path / "c", max_attempts=20))
+    quiz = db.session.scalar(db.select(Quiz))
+    for _ in range(4):
+        learner = create_user()
+        for _ in range(3):
+            pass_quiz(learner, quiz, right=False)  # 12 attempts, several at the same second
+    auth.login_as(create_user(role=Role.ADMIN))
+    ids, url = [], "/api/v1/xapi/statements"
+    while url:
+        page = client.get(url).get_json()
+        ids += [s["id"] for s in page["statements"]]
+        url = page["more"]
+    assert len(ids) == len(set(ids)) == 12
+    counted = []
+    for number in range(4):
+        counted += [
+            s["id"] for s in client.get(f"/api/v1/xapi/statements?page={number}").json["statements"]
+        ]
+    assert counted == ids, "the same order by cursor and by page number"
+    assert client.get("/api/v1/xapi/statements?after_time=igår").status_code == 422
+    assert (
+        client.get(
+            "/api/v1/xapi/statements?after_time=2026-01-01T00:00:00Z&after_kind=quiz"
+        ).status_code
+        == 422
+    )

@@ -189,3 +189,24 @@ def test_course_images_are_served_to_those_who_may_take_the_course(
     response.close()
     for missing in ("1-grund/02-andra.md", "1-grund/../../etc/passwd", "1-grund/saknas.svg"):
         assert client.get(f"/courses/prov/files/{missing}").status_code == 404
+
+
+def test_reading_a_lesson_again_writes_nothing(client, auth, create_user, synced_courses):
+    from sqlalchemy import event
+
+    auth.login_as(create_user(role=Role.AGENT))
+    url = "/courses/agent/skills/videorummet"
+    assert client.get(url).status_code == 200
+    assert db.session.scalar(db.select(db.func.count(LessonView.id))) == 1
+    writes = []
+
+    def remember(_conn, _cursor, statement, *_args):
+        if statement.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE")):
+            writes.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", remember)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", remember)
+    assert writes == []
