@@ -2,6 +2,7 @@
 
 import click
 
+from app.demo.national import seed_national
 from app.demo.services import DEMO_DOMAIN, DEMO_PASSWORD, DemoDataExists, demo_logins, seed_demo
 
 demo_cli = click.Group("demo", help="Demo data for trying the platform.")
@@ -9,9 +10,17 @@ demo_cli = click.Group("demo", help="Demo data for trying the platform.")
 
 @demo_cli.command("seed")
 @click.option("--if-empty", is_flag=True, help="Do nothing (and succeed) when users exist.")
-def seed_command(if_empty: bool):
-    """Add demo users across the 15 municipalities to an empty database."""
+@click.option(
+    "--scale", type=click.Choice(["dalarna", "national"]), default="dalarna",
+    help="Dalarna's 15 (the demo) or all 290 municipalities (for the benchmark).",
+)  # fmt: skip
+def seed_command(if_empty: bool, scale: str):
+    """Add demo data to an empty database: Dalarna's demo, or the national benchmark data."""
     try:
+        if scale == "national":
+            counts = seed_national()
+            click.echo("National data: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
+            return
         count = seed_demo()
     except DemoDataExists as error:
         if if_empty:

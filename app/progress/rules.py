@@ -90,12 +90,15 @@ def trained_online(completion=CourseCompletion) -> ColumnElement[bool]:
     return completion.method == CompletionMethod.ONLINE
 
 
-def staff_trained(now: datetime):
-    """One row per person trained: active, with a counting end-user completion (a subquery).
+def staff_trained(now: datetime, municipality_id: int | None = None):
+    """One row per person trained: active, with a counting end-user completion (a subquery);
+    only the people of `municipality_id` when given (filtered before the ranking, so one
+    municipality's figures do not rank the whole country).
 
     Columns: municipality_id, user_id, method, session_id, agent_id (the trainer, for a session),
     completed_at. A person with several counting completions is counted once, at the first.
     """
+    mine = [] if municipality_id is None else [User.municipality_id == municipality_id]
     ranked = (
         select(
             User.municipality_id.label("municipality_id"),
@@ -118,6 +121,7 @@ def staff_trained(now: datetime):
             Course.audience == Audience.EMPLOYEE,
             User.active.is_(True),
             or_(trained_online(), trained_via_session(now)),
+            *mine,
         )
         .subquery()
     )
@@ -143,9 +147,11 @@ def attended_join(training_session=TrainingSession) -> ColumnElement[bool]:
     )
 
 
-def reach_by_agent(now: datetime):
+def reach_by_agent(now: datetime, municipality_id: int | None = None):
     """Per agent and municipality: sessions held, distinct attendees at them, and the last
-    start (a subquery: agent_id, municipality_id, held, attendees, last)."""
+    start (a subquery: agent_id, municipality_id, held, attendees, last); only sessions in
+    `municipality_id` when given."""
+    mine = [] if municipality_id is None else [TrainingSession.municipality_id == municipality_id]
     return (
         select(
             TrainingSession.agent_id.label("agent_id"),
@@ -155,16 +161,17 @@ def reach_by_agent(now: datetime):
             func.max(TrainingSession.starts_at).label("last"),
         )
         .outerjoin(Attendance, attended_join())
-        .where(session_held(now))
+        .where(session_held(now), *mine)
         .group_by(TrainingSession.agent_id, TrainingSession.municipality_id)
         .subquery("reach_by_agent")
     )
 
 
-def trained_by_agent(now: datetime):
+def trained_by_agent(now: datetime, municipality_id: int | None = None):
     """Per trainer and the trained people's municipality: staff trained via their sessions
-    (a subquery: agent_id, municipality_id, trained)."""
-    trained = staff_trained(now)
+    (a subquery: agent_id, municipality_id, trained); only people of `municipality_id` when
+    given."""
+    trained = staff_trained(now, municipality_id)
     return (
         select(trained.c.agent_id, trained.c.municipality_id, func.count().label("trained"))
         .where(trained.c.agent_id.is_not(None))

@@ -106,9 +106,10 @@ class Coverage:
 def coverage_by_municipality(
     now: datetime | None = None, only: Municipality | None = None
 ) -> list[Coverage]:
-    """Every municipality's coverage (or `only` that one's), in one query."""
+    """Every municipality's coverage (or `only` that one's, filtered inside each part so one
+    municipality costs what its own rows cost), in one query."""
     now = now or utcnow()
-    trained_rows = staff_trained(now)
+    trained_rows = staff_trained(now, None if only is None else only.id)
     trained = (
         select(
             trained_rows.c.municipality_id,
@@ -121,7 +122,7 @@ def coverage_by_municipality(
     )
     certified = (
         select(User.municipality_id, func.count(User.id).label("n"))
-        .where(certified_agent())
+        .where(certified_agent(), *([] if only is None else [User.municipality_id == only.id]))
         .group_by(User.municipality_id)
         .subquery()
     )
@@ -132,7 +133,10 @@ def coverage_by_municipality(
             func.count(distinct(Attendance.user_id)).label("attendees"),
         )
         .outerjoin(Attendance, attended_join())
-        .where(session_held(now))
+        .where(
+            session_held(now),
+            *([] if only is None else [TrainingSession.municipality_id == only.id]),
+        )
         .group_by(TrainingSession.municipality_id)
         .subquery()
     )
@@ -225,7 +229,8 @@ def agents_of(municipality: Municipality, now: datetime | None = None) -> list[A
     tasks they ticked of those the follow-up meeting's trainer confirms (2 queries).
     """
     now = now or utcnow()
-    reach, trained = reach_by_agent(now), trained_by_agent(now)
+    reach = reach_by_agent(now, municipality.id)
+    trained = trained_by_agent(now, municipality.id)
     tasks = trainer_tasks()
     practice_tasks = db.session.scalar(select(func.count()).select_from(tasks.subquery()))
     ticked = (
@@ -286,7 +291,7 @@ def by_month(municipality: Municipality | None = None, now: datetime | None = No
     The months add up to the headline: the same rules, grouped by when they happened.
     """
     now = now or utcnow()
-    trained_rows = staff_trained(now)
+    trained_rows = staff_trained(now, None if municipality is None else municipality.id)
     month = _month(trained_rows.c.completed_at)
     completions = (
         select(month.label("month"),
