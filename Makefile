@@ -8,7 +8,7 @@ PORT ?= 5000
 # Test processes (pytest-xdist); `make test TEST_WORKERS=0` runs the suite in one process.
 TEST_WORKERS ?= auto
 
-.PHONY: run test lint format translations extract-messages clean
+.PHONY: run test lint format translations extract-messages clean bench
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,11 @@ format: $(VENV)/.dev-installed
 extract-messages: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o app/translations/messages.pot .
 	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations
+
+# The benchmark (never part of `make test`): gunicorn with 2 workers loaded over HTTP at Dalarna's
+# and national scale, on SQLite and PostgreSQL; prints and writes docs/PERFORMANCE.md.
+bench: $(VENV)/.installed instance/config.py translations
+	$(BIN)/python scripts/bench.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -14,11 +14,15 @@ demo_cli = click.Group("demo", help="Demo data for trying the platform.")
     "--scale", type=click.Choice(["dalarna", "national"]), default="dalarna",
     help="Dalarna's 15 (the demo) or all 290 municipalities (for the benchmark).",
 )  # fmt: skip
-def seed_command(if_empty: bool, scale: str):
+@click.option(
+    "--size", type=click.FloatRange(0.0001, 1.0), default=1.0,
+    help="With --scale national: a fraction of the national counts (to try it).",
+)  # fmt: skip
+def seed_command(if_empty: bool, scale: str, size: float):
     """Add demo data to an empty database: Dalarna's demo, or the national benchmark data."""
     try:
         if scale == "national":
-            counts = seed_national()
+            counts = seed_national(size)
             click.echo("National data: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
             return
         count = seed_demo()
