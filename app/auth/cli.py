@@ -10,7 +10,7 @@ from app.auth.services import UserError, create_user, normalise_email
 from app.auth.tokens import create_token
 from app.extensions import db
 from app.municipalities import roster
-from app.municipalities.models import Municipality
+from app.municipalities.cli import municipality_of
 
 users_cli = click.Group("users", help="Manage user accounts.")
 
@@ -52,11 +52,7 @@ def token_command(email: str, name: str, days: int | None, read_only: bool):
 @click.option("--municipality", "code", help="For rows without a municipality column.")
 def import_command(file: Path, code: str | None):
     """Upsert a staff roster (CSV: email;name;role[;municipality;unit]); report every row."""
-    municipality = None
-    if code:
-        municipality = db.session.scalar(db.select(Municipality).filter_by(code=code))
-        if municipality is None:
-            raise click.ClickException(f"unknown municipality code '{code}'")
+    municipality = municipality_of(code)
     try:
         report = roster.preview(file.read_bytes(), municipality, any_municipality=True)
     except roster.RosterRefused as error:

@@ -3,6 +3,7 @@
 Imports (the staff roster, the meeting log) share this; each judges its own rows.
 """
 
+import base64
 import csv
 import io
 
@@ -71,3 +72,16 @@ def read_rows(data: bytes, max_bytes: int) -> tuple[list[str], list[tuple[int, l
             _l("filen går inte att läsa som CSV (%(error)s)", error=str(error))
         ) from error
     return header, rows
+
+
+def pack(data: bytes) -> str:
+    """The previewed file as text for the confirm form's hidden field."""
+    return base64.b64encode(data).decode()
+
+
+def unpack(text: str) -> bytes:
+    """The file back from the confirm form; empty when it was tampered with."""
+    try:
+        return base64.b64decode(text.encode(), validate=True)
+    except ValueError:
+        return b""

@@ -7,8 +7,7 @@ from flask_babel import force_locale
 
 from app.effect import queries, services
 from app.effect.report import report_pdf, report_xlsx, year_report
-from app.extensions import db
-from app.municipalities.models import Municipality
+from app.municipalities.cli import municipality_of
 
 meetings_cli = click.Group("meetings", help="The travel-free meeting log and its effect.")
 
@@ -19,11 +18,7 @@ meetings_cli = click.Group("meetings", help="The travel-free meeting log and its
 def import_command(file: Path, code: str | None):
     """Add travel-free meetings from a CSV (date;form;meetings;participants;trips_avoided;
     km_avoided[;municipality][;note]); report every row; exit 1 when a row was rejected."""
-    municipality = None
-    if code:
-        municipality = db.session.scalar(db.select(Municipality).filter_by(code=code))
-        if municipality is None:
-            raise click.ClickException(f"unknown municipality code '{code}'")
+    municipality = municipality_of(code)
     try:
         report = services.preview_import(file.read_bytes(), municipality, any_municipality=True)
     except services.ImportRefused as error:

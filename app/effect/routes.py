@@ -1,14 +1,13 @@
 """The effect pages: the meeting log (quick form, import, corrections), the follow-up per
 municipality and in total, how we count, and the yearly report."""
 
-import base64
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
 from app.core.access import requires
+from app.core.csvfile import pack, unpack
 from app.core.responses import attachment
 from app.core.time import STOCKHOLM, utcnow
 from app.core.validation import query_int
@@ -179,7 +178,7 @@ def import_file(code: str):
     report, data, refused = None, None, None
     if "data" in request.form and confirm.validate_on_submit():
         try:
-            report = services.preview_import(_unpack(confirm.data.data), place, any_municipality)
+            report = services.preview_import(unpack(confirm.data.data), place, any_municipality)
         except services.ImportRefused as error:
             refused = str(error)
         else:
@@ -192,20 +191,13 @@ def import_file(code: str):
         raw = upload.file.data.read(services.MAX_BYTES + 1)
         try:
             report = services.preview_import(raw, place, any_municipality)
-            data = base64.b64encode(raw).decode()
+            data = pack(raw)
         except services.ImportRefused as error:
             refused = str(error)
     return render_template(
         "effect/import.html", municipality=place, upload=upload, report=report, data=data,
         refused=refused,
     ), 422 if refused or upload.errors else 200  # fmt: skip
-
-
-def _unpack(data: str) -> bytes:
-    try:
-        return base64.b64decode(data.encode(), validate=True)
-    except ValueError:
-        return b""
 
 
 @bp.route("/how", methods=["GET", "POST"])

@@ -1,7 +1,5 @@
 """Municipality pages: the admin's list of all, one municipality's people, and a person's page."""
 
-import base64
-
 from flask import (
     Blueprint,
     abort,
@@ -22,6 +20,7 @@ from app.auth.models import Role
 from app.auth.services import send_activation_links
 from app.auth.slips import activation_slips_pdf
 from app.core.access import requires
+from app.core.csvfile import pack, unpack
 from app.core.exports import csv_bytes
 from app.core.responses import attachment
 from app.core.time import utcnow
@@ -294,7 +293,7 @@ def roster_import(code: str):
     any_municipality = may_see_every_municipality(current_user)
     report, data, refused = None, None, None
     if "data" in request.form and confirm.validate_on_submit():
-        raw = _unpack(confirm.data.data)
+        raw = unpack(confirm.data.data)
         try:
             report = roster.preview(raw, municipality, any_municipality)
         except roster.RosterRefused as error:
@@ -308,7 +307,7 @@ def roster_import(code: str):
         raw = upload.file.data.read(roster.MAX_BYTES + 1)
         try:
             report = roster.preview(raw, municipality, any_municipality)
-            data = base64.b64encode(raw).decode()
+            data = pack(raw)
         except roster.RosterRefused as error:
             refused = str(error)
     status = 422 if refused or upload.errors else 200
@@ -333,13 +332,6 @@ def _roster_counts(report: roster.RosterReport) -> dict[str, str]:
             "%(num)d avvisad rad", "%(num)d avvisade rader", report.count("rejected")
         ),
     }
-
-
-def _unpack(data: str) -> bytes:
-    try:
-        return base64.b64decode(data.encode(), validate=True)
-    except ValueError:
-        return b""
 
 
 @bp.post("/<code>/activation/send")
