@@ -229,7 +229,7 @@ OPENAPI = {
                     {"name": "after_kind", "in": "query", "description": "The cursor's stream",
                      "schema": {"type": "string", "enum": list(KINDS)}},
                     {"name": "after_id", "in": "query", "description": "The cursor's row",
-                     "schema": {"type": "integer", "minimum": 0, "maximum": 2**53}},
+                     "schema": {"type": "integer", "minimum": 0, "maximum": 2147483647}},
                 ],
                 "responses": {
                     "200": {"description": "A StatementResult: statements, oldest first, and `more`",
