@@ -14,12 +14,14 @@ from app.courses.models import (
     Module,
     ModuleCompletion,
 )
+from app.effect.models import MeetingForm, MeetingSource, TravelFreeMeeting
 from app.extensions import db
 from app.municipalities.models import Municipality, MunicipalityFact
 from app.municipalities.services import seed_municipalities
 from app.practice.models import Practice, PracticeCheck, PracticeConfirmation, PracticeTask
 from app.progress.completion import complete_course, trainer_practices
 from app.quizzes.models import AttemptState, Quiz, QuizAttempt
+from app.reports.queries import coverage_by_municipality
 from app.training.models import (
     Attendance,
     AttendanceStatus,
@@ -109,9 +111,6 @@ def _seed_meetings(admin: User) -> None:
     """A year of travel-free meetings in every municipality, more where more staff are trained
     and more as the months go by: the video rooms' monthly statistics as one row per month,
     and single web, Jabber and phone meetings logged by hand."""
-    from app.effect.models import MeetingForm, MeetingSource, TravelFreeMeeting
-    from app.reports.queries import coverage_by_municipality
-
     pace = random.Random(7900)
     today = utcnow().astimezone(STOCKHOLM).date()
     coverage = {row.code: row.coverage for row in coverage_by_municipality()}
@@ -280,7 +279,7 @@ PRACTICE_NOTES = (
 DEMO_FACTS = {
     "2080": {
         "videorum": "Stadshuset plan 2 (Runn), plan 4 (Främby) och Kristinegymnasiet (rum B12).",
-        "boka-videorum": "I Outlook: Nytt möte → Lägg till rum → välj ett rum som heter Video.",
+        "boka-videorum": "I Outlook: Nytt möte, sedan Lägg till rum och ett rum som heter Video.",
         "webbmotesverktyg": "Kommunens webbmötestjänst (du loggar in med ditt vanliga konto).",
         "it-support": "IT-support: 023-83 000, vardagar 7.30–16.30, eller via intranätet.",
         "inspelning": "Spela bara in om alla deltagare har fått veta det i förväg och ingen har "

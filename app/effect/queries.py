@@ -19,7 +19,9 @@ from app.effect.factors import (
 )
 from app.effect.models import TravelFreeMeeting
 from app.extensions import db
+from app.municipalities.access import may_see_every_municipality
 from app.municipalities.models import Municipality
+from app.reports.queries import coverage_by_municipality
 
 PAGE_SIZE = 50
 
@@ -45,6 +47,7 @@ class Effect:
     km_avoided: float
     baseline_mwh: float
     factors: Factors
+    population: int = 0
 
     @property
     def mwh_saved(self) -> float:
@@ -101,7 +104,7 @@ def effect_by_municipality(year: int, only: Municipality | None = None) -> list[
     return [
         Effect(m.code, m.name, int(sums.get(m.id, (0, 0, 0))[0] or 0),
                int(sums.get(m.id, (0, 0, 0))[1] or 0), float(sums.get(m.id, (0, 0, 0))[2] or 0),
-               base[m.id], factors)
+               base[m.id], factors, m.population or 0)
         for m in municipalities
         if only is None or m.id == only.id
     ]  # fmt: skip
@@ -109,7 +112,7 @@ def effect_by_municipality(year: int, only: Municipality | None = None) -> list[
 
 def effect_for(viewer: User, year: int) -> list[Effect]:
     """The municipalities the viewer may follow: all for admins, else their own."""
-    if viewer.role == Role.ADMIN:
+    if may_see_every_municipality(viewer):
         return effect_by_municipality(year)
     if viewer.role == Role.COORDINATOR and viewer.municipality is not None:
         return effect_by_municipality(year, only=viewer.municipality)
@@ -122,6 +125,7 @@ def totals(rows: list[Effect], name: str = "") -> Effect:
     return Effect(
         None, name, sum(r.meetings for r in rows), sum(r.trips_avoided for r in rows),
         sum(r.km_avoided for r in rows), sum(r.baseline_mwh for r in rows), factors,
+        sum(r.population for r in rows),
     )  # fmt: skip
 
 
@@ -232,15 +236,11 @@ def entries(municipality: Municipality, page: int) -> tuple[list[TravelFreeMeeti
     return rows, max(1, -(-count // PAGE_SIZE))
 
 
-def coverage_beside_meetings(year: int) -> list[tuple[str, float, float]]:
-    """Per municipality: name, training coverage now, and travel-free meetings in the year per
-    1,000 inhabitants — the points of the chart across the 15 (4 queries)."""
-    from app.reports.queries import coverage_by_municipality
-
+def coverage_beside_meetings(rows: list[Effect]) -> list[tuple[str, float, float]]:
+    """Per municipality of `rows`: name, training coverage now, and travel-free meetings per
+    1,000 inhabitants — the points of the chart across the 15 (1 query)."""
     coverage = {row.code: row.coverage for row in coverage_by_municipality()}
-    municipalities = {m.code: m for m in db.session.scalars(db.select(Municipality))}
     return [
-        (row.name, coverage.get(row.code, 0.0),
-         1000 * row.meetings / (municipalities[row.code].population or 1))
-        for row in effect_by_municipality(year)
-    ]  # fmt: skip
+        (row.name, coverage.get(row.code, 0.0), 1000 * row.meetings / (row.population or 1))
+        for row in rows
+    ]

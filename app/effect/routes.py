@@ -52,7 +52,7 @@ def overview():
     return render_template(
         "effect/overview.html", year=year, years=queries.years_logged(), rows=rows,
         total=queries.totals(rows), months=queries.by_month(year),
-        points=queries.coverage_beside_meetings(year), years_rows=queries.by_year(),
+        points=queries.coverage_beside_meetings(rows), years_rows=queries.by_year(),
     )  # fmt: skip
 
 

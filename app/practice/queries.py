@@ -10,7 +10,8 @@ from app.courses.models import Course, Module
 from app.extensions import db
 from app.practice.models import Practice, PracticeCheck, PracticeConfirmation, PracticeTask
 from app.progress.completion import trainer_practices
-from app.training.models import Attendance, AttendanceStatus, TrainingSession
+from app.progress.rules import attended_join
+from app.training.models import Attendance, TrainingSession
 
 
 def module_practice(course: Course, module_slug: str) -> tuple[Module, Practice] | None:
@@ -89,18 +90,8 @@ def practice_at_session(training_session: TrainingSession, practice: Practice) -
             PracticeTask.practice_id == practice.id, PracticeTask.retired_at.is_(None)
         )
     )
-    done = (
-        db.select(func.count(PracticeCheck.id))
-        .join(PracticeTask, PracticeTask.id == PracticeCheck.task_id)
-        .where(
-            PracticeCheck.user_id == User.id,
-            PracticeTask.practice_id == practice.id,
-            PracticeTask.retired_at.is_(None),
-        )
-        .scalar_subquery()
-    )
     rows = db.session.execute(
-        db.select(User, done, PracticeConfirmation.id)
+        db.select(User, PracticeConfirmation.id)
         .join(Attendance, Attendance.user_id == User.id)
         .outerjoin(
             PracticeConfirmation,
@@ -109,10 +100,7 @@ def practice_at_session(training_session: TrainingSession, practice: Practice) -
                 PracticeConfirmation.practice_id == practice.id,
             ),
         )
-        .where(
-            Attendance.session_id == training_session.id,
-            Attendance.status == AttendanceStatus.ATTENDED,
-        )
+        .where(attended_join(training_session))
         .order_by(User.name)
     ).all()
     notes: dict[int, list[tuple[str, str]]] = {}
@@ -123,13 +111,18 @@ def practice_at_session(training_session: TrainingSession, practice: Practice) -
         .where(
             PracticeTask.practice_id == practice.id,
             PracticeTask.retired_at.is_(None),
-            Attendance.session_id == training_session.id,
-            Attendance.status == AttendanceStatus.ATTENDED,
+            attended_join(training_session),
         )
         .order_by(PracticeTask.position)
     ):
         notes.setdefault(user_id, []).append((text, note))
     return [
-        PracticeRow(user, ticked, tasks, confirmed is not None, tuple(notes.get(user.id, ())))
-        for user, ticked, confirmed in rows
+        PracticeRow(
+            user,
+            len(notes.get(user.id, ())),
+            tasks,
+            confirmed is not None,
+            tuple(notes.get(user.id, ())),
+        )
+        for user, confirmed in rows
     ]

@@ -11,7 +11,8 @@ from app.practice.models import Practice, PracticeCheck, PracticeConfirmation, P
 from app.privacy.models import AuditAction
 from app.privacy.services import audit_each
 from app.progress.completion import complete_via_attendance, update_progress
-from app.training.models import Attendance, AttendanceStatus, TrainingSession
+from app.progress.rules import attended_join
+from app.training.models import Attendance, TrainingSession
 
 log = logging.getLogger(__name__)
 NOTE_MAX = 500
@@ -75,9 +76,7 @@ def confirm_practice(
     present = set(
         db.session.scalars(
             db.select(Attendance.user_id).where(
-                Attendance.session_id == training_session.id,
-                Attendance.status == AttendanceStatus.ATTENDED,
-                Attendance.user_id.in_(user_ids),
+                attended_join(training_session), Attendance.user_id.in_(user_ids)
             )
         )
     )

@@ -381,7 +381,7 @@ def _agents_waiting_for_follow_up(municipality_id: int | None) -> int:
 
 def _admin_attention(waiting: int, next_follow_up: TrainingSession | None) -> list[Step]:
     items = []
-    unconfirmed = _awaiting_confirmation()
+    unconfirmed = _practice_to_confirm()
     if unconfirmed is not None:
         items.append(unconfirmed)
     if waiting and next_follow_up is None:
@@ -394,7 +394,7 @@ def _admin_attention(waiting: int, next_follow_up: TrainingSession | None) -> li
     return items
 
 
-def _awaiting_confirmation() -> Step | None:
+def _practice_to_confirm() -> Step | None:
     """Agents present at a follow-up meeting whose practice no trainer has confirmed yet: how
     many, and the earliest such meeting (1 query)."""
     course = _lead_course(Audience.AGENT)

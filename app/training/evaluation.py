@@ -8,15 +8,14 @@ municipality's, admins everyone's.
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func
+from sqlalchemy import and_, func
 from sqlalchemy.exc import IntegrityError
 
 from app.auth.models import User
 from app.extensions import db
+from app.progress.rules import attended
 from app.training.models import (
     EVALUATION_PRIVACY_MIN,
-    Attendance,
-    AttendanceStatus,
     SessionEvaluation,
     SessionKind,
     TrainingSession,
@@ -52,16 +51,16 @@ def may_evaluate(user: User, training_session: TrainingSession, now: datetime) -
         return False
     return bool(
         db.session.scalar(
-            db.select(Attendance.id).where(
-                Attendance.session_id == training_session.id,
-                Attendance.user_id == user.id,
-                Attendance.status == AttendanceStatus.ATTENDED,
-                ~db.select(SessionEvaluation.id)
-                .where(
-                    SessionEvaluation.session_id == training_session.id,
-                    SessionEvaluation.user_id == user.id,
+            db.select(
+                and_(
+                    attended(training_session.id, user.id),
+                    ~db.select(SessionEvaluation.id)
+                    .where(
+                        SessionEvaluation.session_id == training_session.id,
+                        SessionEvaluation.user_id == user.id,
+                    )
+                    .exists(),
                 )
-                .exists(),
             )
         )
     )
