@@ -1,4 +1,4 @@
-# A thin image around bin/serve and bin/worker (README: Deploying). CI runs those scripts
+# A thin image around bin/serve, bin/worker and bin/jobs (README: Deploying). CI runs those scripts
 # directly against PostgreSQL and Redis; this file only installs them.
 FROM python:3.11-slim
 
@@ -14,8 +14,8 @@ RUN pip install --no-cache-dir -r requirements.txt
 COPY . .
 RUN pybabel compile --use-fuzzy -d app/translations \
     && useradd --system --home-dir /app app \
-    && mkdir -p instance \
-    && chown app instance
+    && mkdir -p instance jobs \
+    && chown app instance jobs
 USER app
 
 EXPOSE 8000

@@ -44,6 +44,12 @@ def load_config(app: Flask, config: type[config_module.Config], overrides: dict)
         "sqlite:///" + str(Path(app.instance_path) / "vimotsresfritt.db")
     )
     app.config["SQLALCHEMY_DATABASE_URI"] = config_module.normalise_database_url(url)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        # Reports are short queries over many rows: PostgreSQL's JIT compiler, which their
+        # costs trigger, took longer to compile them than they take to run (docs/PERFORMANCE.md).
+        options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
+        options["connect_args"] = {"options": "-c jit=off", **options.get("connect_args", {})}
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     app.config["RATELIMIT_STORAGE_URI"] = app.config.get("REDIS_URL") or "memory://"
     if not app.config.get("SECRET_KEY"):
         if app.debug or app.config.get("TESTING"):
@@ -111,6 +117,7 @@ def init_blueprints(app: Flask) -> None:
     from app.core.routes import bp as core_bp
     from app.courses.routes import bp as courses_bp
     from app.effect.routes import bp as effect_bp
+    from app.jobs.routes import bp as jobs_bp
     from app.mail import services as mail_services
     from app.mail.routes import bp as mail_bp
     from app.municipalities.routes import bp as municipalities_bp
@@ -135,6 +142,7 @@ def init_blueprints(app: Flask) -> None:
         training_bp,
         reports_bp,
         effect_bp,
+        jobs_bp,
         account_bp,
         mail_bp,
         sso_bp,
@@ -156,6 +164,7 @@ def init_cli(app: Flask) -> None:
     from app.courses.cli import courses_cli
     from app.demo.cli import demo_cli
     from app.effect.cli import meetings_cli
+    from app.jobs.cli import jobs_cli
     from app.mail.cli import mail_cli
     from app.municipalities.cli import municipalities_cli
     from app.privacy.cli import privacy_cli
@@ -163,6 +172,6 @@ def init_cli(app: Flask) -> None:
 
     for group in (
         users_cli, courses_cli, demo_cli, municipalities_cli, certificates_cli, mail_cli, sso_cli,
-        privacy_cli, meetings_cli,
+        privacy_cli, meetings_cli, jobs_cli,
     ):  # fmt: skip
         app.cli.add_command(group)

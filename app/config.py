@@ -7,7 +7,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 ENV_KEYS = (
     "SECRET_KEY", "DATABASE_URL", "REDIS_URL", "COURSES_DIR", "PUBLIC_BASE_URL",
     "MAIL_SERVER", "MAIL_PORT", "MAIL_USE_TLS", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_FROM",
-    "TRUSTED_PROXIES", "TRUSTED_HOSTS", "PRIVACY_RETENTION_DAYS",
+    "TRUSTED_PROXIES", "TRUSTED_HOSTS", "PRIVACY_RETENTION_DAYS", "JOBS_DIR",
 )  # fmt: skip
 HSTS = "max-age=31536000; includeSubDomains"
 
@@ -26,7 +26,9 @@ class Config:
     APP_ENV = "development"  # "production" requires PUBLIC_BASE_URL and trusts only known hosts
     SECRET_KEY: str | None = None
     DATABASE_URL: str | None = None  # default: SQLite under instance/
-    REDIS_URL: str | None = None  # rate-limit storage; memory when unset
+    REDIS_URL: str | None = None  # rate limits and the job queue; memory and a thread when unset
+    JOBS_QUEUE = "jobs"  # the RQ queue's name on REDIS_URL (`flask jobs work` works it)
+    JOBS_DIR: str | None = None  # where print packs and exports are written; instance/jobs
     COURSES_DIR = str(BASE_DIR / "courses")
     PUBLIC_BASE_URL: str | None = None  # links in QR codes, PDFs, mail, xAPI; production needs it
     # Host names the app answers to (comma-separated in the environment; ".example.se" takes

@@ -5,6 +5,7 @@ from app.auth import tokens as token_models
 from app.certificates import models as certificate_models
 from app.courses import models as course_models
 from app.effect import models as effect_models
+from app.jobs import models as job_models
 from app.mail import models as mail_models
 from app.municipalities import models as municipality_models
 from app.practice import models as practice_models
@@ -18,6 +19,7 @@ __all__ = [
     "certificate_models",
     "course_models",
     "effect_models",
+    "job_models",
     "mail_models",
     "municipality_models",
     "practice_models",

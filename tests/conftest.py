@@ -23,6 +23,8 @@ pytest_plugins = [
     "tests.quizzes.fixtures",
     "tests.training.fixtures",
     "tests.reports.fixtures",
+    "tests.jobs.fixtures",
+    "tests.certificates.fixtures",
 ]  # used beyond their folders
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -91,7 +93,8 @@ class RequestIsolatedClient(FlaskClient):
 @contextmanager
 def app_with_empty_database(tmp_path: Path, **overrides):
     """Create the app with fresh tables inside an app context; drop them afterwards."""
-    settings = {"DATABASE_URL": database_url(tmp_path), "COURSES_DIR": str(COURSES_DIR)}
+    settings = {"DATABASE_URL": database_url(tmp_path), "COURSES_DIR": str(COURSES_DIR),
+                "JOBS_DIR": str(tmp_path / "jobs")}  # fmt: skip
     app = create_app(TestConfig, {**settings, **overrides})
     app.test_client_class = RequestIsolatedClient
     with app.app_context():
@@ -100,6 +103,8 @@ def app_with_empty_database(tmp_path: Path, **overrides):
         try:
             yield app
         finally:
+            if "jobs" in app.extensions:  # the in-process job thread: let it finish first
+                app.extensions["jobs"].shutdown(wait=True)
             db.session.remove()
             db.drop_all()
             db.engine.dispose()

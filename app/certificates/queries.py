@@ -1,7 +1,7 @@
 """Reads of the certificates domain: a learner's own, a scoped and filtered list, verification."""
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import Select, func
@@ -74,6 +74,18 @@ class CertificateFilter:
     issued_to: date | None = None
     session_id: int | None = None
     trainer_id: int | None = None
+
+    def as_params(self) -> dict:
+        """The filters as JSON values (a background job's parameters)."""
+        return {key: value.isoformat() if isinstance(value, date) else value
+                for key, value in asdict(self).items()}  # fmt: skip
+
+    @classmethod
+    def from_params(cls, params: dict) -> "CertificateFilter":
+        """The filters back from `as_params`."""
+        days = {"issued_from", "issued_to"}
+        return cls(**{key: date.fromisoformat(value) if key in days and value else value
+                      for key, value in params.items()})  # fmt: skip
 
 
 def _day_start(day: date) -> datetime:

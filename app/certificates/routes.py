@@ -1,6 +1,5 @@
 """Certificates: a learner's own, the coordinator's list and print pack, public verification."""
 
-import tempfile
 from datetime import datetime
 
 from flask import (
@@ -112,24 +111,25 @@ def index():
         pages=max(1, -(-total // queries.PAGE_SIZE)),
         query=known_args(FILTER_NAMES),
         everywhere=scope_of(current_user).municipality_id is None,
+        part_size=services.PART_SIZE,
     ), (200 if filters else 422)
 
 
-@bp.get("/certificates/print-pack.pdf")
+@bp.post("/certificates/print-pack")
 @requires(may_list)
 def print_pack():
-    """One print-ready PDF of every valid certificate in the filtered list."""
+    """Start the print pack of every valid certificate in the filtered list (a background job)
+    and show its progress."""
     _form, filters = _filters_from_request()
     if filters is None:
         return _back_to_filters()
-    if queries.count_valid(scope_of(current_user), filters) == 0:
+    count = queries.count_valid(scope_of(current_user), filters)
+    if count == 0:
         flash(_("Det finns inga giltiga intyg att skriva ut med de här filtren."), "info")
         return redirect(url_for(".index", **known_args(FILTER_NAMES)))
-    output = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)  # noqa: SIM115 - send_file closes it
-    services.write_print_pack(scope_of(current_user), filters, output, "Intyg – utskriftspaket")
-    output.seek(0)
-    stamp = datetime.now().strftime("%Y-%m-%d")
-    return attachment(output, f"intyg-utskriftspaket-{stamp}.pdf", "application/pdf")
+    back = url_for(".index", **known_args(FILTER_NAMES))
+    job = services.start_print_pack(current_user, filters, count, back)
+    return redirect(url_for("jobs.show", job_id=job.id))
 
 
 @bp.get("/certificates/list.csv")

@@ -1,23 +1,31 @@
 """Writes of the certificates domain: issuing on completion, revoking, the print pack."""
 
+import itertools
 import logging
+import zipfile
 from collections.abc import Iterable
+from pathlib import Path
 from typing import BinaryIO
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
 from app.auth.models import User
 from app.auth.signals import agent_role_ended
 from app.certificates import queries
-from app.certificates.access import Scope
+from app.certificates.access import Scope, may_list, scope_of
 from app.certificates.codes import new_code
 from app.certificates.models import Certificate
-from app.certificates.pdf import write_pages
+from app.certificates.pdf import CertificatePage, write_pages
+from app.core.exports import local_time
 from app.core.time import utcnow
 from app.core.urls import external_url
 from app.courses.models import Audience, Course, CourseCompletion
 from app.extensions import db
+from app.jobs import services as jobs
+from app.jobs.models import Job
 from app.mail.services import queue_mail
 from app.privacy.models import AuditAction
 from app.privacy.services import audit
@@ -29,6 +37,8 @@ from app.progress.completion import (
 from app.training.models import TrainingSession
 
 log = logging.getLogger(__name__)
+PART_SIZE = 1000  # certificates per PDF of a large print pack (a print job of its own)
+PACK_TITLE = "Intyg – utskriftspaket"  # the PDF's title, in the certificates' language
 # Kept on the record in the programme's language, whoever's interface marked the absence.
 WITHDRAWN_REASON = "Närvaron vid utbildningstillfället ändrades till frånvarande."
 ROLE_ENDED_REASON = "Inte längre aktiv mötesagent."
@@ -116,7 +126,7 @@ def issue_certificates(course: Course, completions: list[CourseCompletion]) -> l
 
 def _insert_with_free_code(certificate: Certificate) -> bool:
     """Insert one certificate, drawing new codes on a clash; False if a valid twin exists."""
-    for _ in range(5):
+    for _attempt in range(5):
         try:
             with db.session.begin_nested():
                 db.session.add(certificate)
@@ -225,3 +235,39 @@ def write_print_pack(
     count = write_pages((queries.page_of(row) for row in rows), output, title=title)
     log.info("Print pack of %d certificate(s) written (scope %s)", count, scope)
     return count
+
+
+def start_print_pack(owner: User, filters: queries.CertificateFilter, count: int, back: str):
+    """Queue the print pack of the filtered list as `owner`'s background job."""
+    return jobs.start("print_pack", owner, count, {"filters": filters.as_params()}, back)
+
+
+@jobs.handler("print_pack", _l("Utskriftspaket med intyg"))
+def _print_pack_job(job: Job, path: Path, progress) -> str:
+    """The print pack, as its owner may see it now, written by `write_pack_file`."""
+    owner = db.session.get(User, job.owner_id)
+    if owner is None or not may_list(owner):
+        raise jobs.JobFailed(_("Du har inte längre behörighet att skriva ut intyg."))
+    filters = queries.CertificateFilter.from_params(job.params["filters"])
+    rows = queries.stream_rows(scope_of(owner), filters, include_revoked=False)
+    pages = jobs.counted((queries.page_of(row) for row in rows), progress)
+    stamp = local_time(utcnow()).strftime("%Y-%m-%d")
+    return f"intyg-utskriftspaket-{stamp}.{write_pack_file(pages, job.total, path)}"
+
+
+def write_pack_file(pages: Iterable[CertificatePage], total: int, path: Path) -> str:
+    """Write the pages to `path` as one PDF, or for more than PART_SIZE as a ZIP of PDFs of
+    PART_SIZE pages, each drawn and written before the next; return "pdf" or "zip"."""
+    if total <= PART_SIZE:
+        with path.open("wb") as output:
+            write_pages(pages, output, title=PACK_TITLE)
+        return "pdf"
+    pages = iter(pages)
+    with zipfile.ZipFile(path, "w") as archive:
+        for part in itertools.count(1):
+            chunk = list(itertools.islice(pages, PART_SIZE))
+            if not chunk:
+                break
+            with archive.open(f"intyg-del-{part:02d}.pdf", "w", force_zip64=True) as output:
+                write_pages(chunk, output, title=f"{PACK_TITLE}, del {part}")
+    return "zip"

@@ -28,6 +28,7 @@ from app.certificates.models import Certificate
 from app.core.time import utcnow
 from app.courses.models import LessonView
 from app.extensions import db
+from app.jobs.models import Job
 from app.mail.models import OutboxMessage
 from app.practice.models import PracticeCheck
 from app.privacy.models import AuditAction, AuditEntry
@@ -101,6 +102,7 @@ def erase_person(person: User, by: User | None) -> None:
         db.delete(OutboxMessage).where(OutboxMessage.recipient == person.email),
         db.delete(LessonView).where(LessonView.user_id == person.id),
         db.delete(ApiToken).where(ApiToken.user_id == person.id),
+        db.delete(Job).where(Job.owner_id == person.id),  # their print packs and exports
         db.delete(QuizAttempt).where(
             QuizAttempt.user_id == person.id, QuizAttempt.state == AttemptState.IN_PROGRESS
         ),

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, distinct, func, literal_column, or_, select, true
+from sqlalchemy import distinct, func, literal_column, select, true, union
 from sqlalchemy.orm import aliased
 
 from app.auth.models import Role, User
@@ -229,8 +229,15 @@ def agents_of(municipality: Municipality, now: datetime | None = None) -> list[A
     tasks they ticked of those the follow-up meeting's trainer confirms (2 queries).
     """
     now = now or utcnow()
-    reach = reach_by_agent(now, municipality.id)
-    trained = trained_by_agent(now, municipality.id)
+    # CTEs, each computed once: they both pick the people listed and give their figures.
+    reach = select(reach_by_agent(now, municipality.id)).cte("reach")
+    trained = select(trained_by_agent(now, municipality.id)).cte("trained")
+    listed = union(
+        select(User.id).where(User.municipality_id == municipality.id, User.role == Role.AGENT,
+                              User.active.is_(True)),
+        select(reach.c.agent_id),
+        select(trained.c.agent_id).where(trained.c.agent_id.is_not(None)),
+    ).subquery("listed")  # fmt: skip
     tasks = trainer_tasks()
     practice_tasks = db.session.scalar(select(func.count()).select_from(tasks.subquery()))
     ticked = (
@@ -244,18 +251,9 @@ def agents_of(municipality: Municipality, now: datetime | None = None) -> list[A
             func.coalesce(reach.c.held, 0), func.coalesce(reach.c.attendees, 0),
             func.coalesce(trained.c.trained, 0), reach.c.last, ticked,
         )
-        .outerjoin(reach, and_(reach.c.agent_id == User.id,
-                               reach.c.municipality_id == municipality.id))
-        .outerjoin(trained, and_(trained.c.agent_id == User.id,
-                                 trained.c.municipality_id == municipality.id))
-        .where(
-            or_(
-                and_(User.municipality_id == municipality.id, User.role == Role.AGENT,
-                     User.active.is_(True)),
-                reach.c.agent_id.is_not(None),
-                trained.c.agent_id.is_not(None),
-            )
-        )
+        .join(listed, listed.c.id == User.id)
+        .outerjoin(reach, reach.c.agent_id == User.id)
+        .outerjoin(trained, trained.c.agent_id == User.id)
         .order_by(swedish(User.name), User.email)
     ).all()  # fmt: skip
     result = []

@@ -279,8 +279,9 @@ def test_production_server_end_to_end(services, tmp_path):
         with fresh_database() as database_url:
             port = free_port()
             base = f"http://127.0.0.1:{port}"
-            env = production_env(database_url, port)
+            env = {**production_env(database_url, port), "JOBS_DIR": str(tmp_path / "jobs")}
             server_log, worker_log = tmp_path / "serve.log", tmp_path / "worker.log"
+            jobs_log = tmp_path / "jobs.log"
             with running([str(ROOT / "bin" / "serve")], env, server_log) as server:
                 wait_until_serving(base, server, server_log)
                 password = secrets.token_urlsafe(16)
@@ -299,6 +300,8 @@ def test_production_server_end_to_end(services, tmp_path):
                     check_worker_sends_mail(base, smtp_inbox, worker, worker_log)
                     assert stop(worker) == 0, tail(worker_log)
                     assert "worker: stopping" in worker_log.read_text()
+                with running([str(ROOT / "bin" / "jobs")], env, jobs_log) as jobs:
+                    check_jobs_make_the_print_pack(base, password, env, jobs, jobs_log)
                 assert server.poll() is None, tail(server_log)
     finally:
         smtp.stop()
@@ -372,7 +375,45 @@ def check_worker_sends_mail(base, inbox: Inbox, worker: subprocess.Popen, log: P
     assert inbox.recipients == [ADMIN], tail(log)
 
 
-@pytest.mark.parametrize("script", ["serve", "worker"])
+CERTIFY = """
+from app import create_app
+from app.auth.models import User
+from app.certificates.services import issue_certificate
+from app.core.time import utcnow
+from app.courses.models import Course, CourseCompletion
+from app.extensions import db
+
+with create_app().app_context():
+    admin = db.session.scalar(db.select(User).filter_by(email="{email}"))
+    course = db.session.scalar(db.select(Course).filter_by(slug="end-user"))
+    db.session.add(CourseCompletion(user_id=admin.id, course_id=course.id, method="online",
+                                    completed_at=utcnow()))
+    db.session.commit()
+    issue_certificate(admin, course)
+"""
+
+
+def check_jobs_make_the_print_pack(base, password, env, jobs: subprocess.Popen, log: Path) -> None:
+    """An app server queues the print pack on Redis; bin/jobs makes it; the app sends it."""
+    certify = [sys.executable, "-c", CERTIFY.format(email=ADMIN)]
+    subprocess.run(certify, cwd=ROOT, env=env, check=True, capture_output=True)  # noqa: S603
+    with ProxiedClient(base, random_address()) as browser:
+        token = browser.form_token("/login")
+        browser.post("/login", data={"email": ADMIN, "password": password, "csrf_token": token})
+        token = browser.form_token("/certificates/")
+        started = browser.post("/certificates/print-pack", data={"csrf_token": token})
+        assert started.status_code == 302 and "/jobs/" in started.headers["Location"], started.text
+        job = started.headers["Location"].split("/jobs/")[1]
+        deadline = time.monotonic() + 60
+        while (state := browser.get(f"/jobs/{job}.json").json())["state"] != "done":
+            assert state["state"] != "failed" and time.monotonic() < deadline, tail(log)
+            assert jobs.poll() is None, f"bin/jobs exited ({jobs.returncode}):\n{tail(log)}"
+            time.sleep(0.3)
+        pack = browser.get(state["download"])
+        assert pack.status_code == 200 and pack.content.startswith(b"%PDF-"), pack.text[:500]
+
+
+@pytest.mark.parametrize("script", ["serve", "worker", "jobs"])
 def test_scripts_refuse_to_start_without_production_settings(script):
     """Before touching anything: APP_ENV must say production, and no required variable is
     missing (both are named in the message)."""

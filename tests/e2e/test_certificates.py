@@ -57,6 +57,16 @@ def test_certificate_pages_are_usable_and_accessible(page: Page, live_server, cr
     page.get_by_role("link", name="Intyg", exact=True).click()
     expect(page.get_by_role("cell", name="Slutanvändarutbildning")).to_be_visible()
     assert_accessible(page)
+    # The print pack is made in the background: a progress page, then the download.
+    page.get_by_role("button", name="Skriv ut alla som PDF (utskriftspaket)").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Utskriftspaket med intyg")
+    expect(page.get_by_role("status")).to_have_text("Klart: filen kan laddas ner.")
+    assert_accessible(page)
+    stamp = datetime.now(UTC).astimezone().strftime("%Y-%m-%d")
+    with page.expect_download() as download:
+        page.get_by_role("link", name=f"Ladda ner intyg-utskriftspaket-{stamp}.pdf").click()
+    assert download.value.suggested_filename.endswith(".pdf")
+    page.get_by_role("link", name="Tillbaka").click()
     page.get_by_role("link", name="Återkalla Karin Öberg").click()
     page.get_by_role("button", name="Återkalla intyget").click()
     expect(page.get_by_text("Skriv varför intyget återkallas.").first).to_be_visible()

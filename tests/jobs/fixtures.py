@@ -1,0 +1,34 @@
+"""Jobs fixtures: follow a started job to its end as the person's browser would."""
+
+import re
+import time
+
+import pytest
+
+JOB_PAGE = re.compile(r"^/jobs/(\d+)$")
+
+
+def wait_for_job(client, started, seconds: float = 30.0):
+    """Follow the redirect a start gave to the job's page, poll its state until it has
+    finished, and return the state (the JSON the page's script reads)."""
+    assert started.status_code == 302, started.get_data(as_text=True)[:500]
+    match = JOB_PAGE.match(started.location)
+    assert match, started.location
+    deadline = time.monotonic() + seconds
+    while True:
+        state = client.get(f"{started.location}.json").get_json()
+        if state["state"] in ("done", "failed") or time.monotonic() > deadline:
+            return state
+        time.sleep(0.05)
+
+
+@pytest.fixture
+def finish_job(client):
+    """Factory: finish_job(start_response) -> the downloaded file's response."""
+
+    def finish(started):
+        state = wait_for_job(client, started)
+        assert state["state"] == "done", state
+        return client.get(state["download"])
+
+    return finish
