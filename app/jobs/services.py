@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app
+from flask_babel import force_locale, get_locale
 
 from app.auth.models import User
 from app.core.time import utcnow
@@ -67,12 +68,15 @@ def jobs_dir(app: Flask | None = None) -> Path:
 def start(kind: str, owner: User, total: int, params: dict[str, Any], back: str) -> Job:
     """Record a job for `owner` and hand it to the queue; return it (committed).
 
-    `params` are what the work needs (JSON); `back` the page the job was asked for on.
+    `params` are what the work needs (JSON); `back` the page the job was asked for on. The
+    work runs in the asker's language (headings and labels of exports, messages).
     """
     if kind not in KINDS:
         raise ValueError(f"unknown job kind {kind!r}")
     clear_expired()
-    job = Job(kind=kind, owner_id=owner.id, total=total, params={**params, "back": back})
+    locale = str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
+    job = Job(kind=kind, owner_id=owner.id, total=total,
+              params={**params, "back": back, "locale": locale})  # fmt: skip
     db.session.add(job)
     db.session.commit()
     _enqueue(job.id)
@@ -128,7 +132,8 @@ def _work(job_id: int) -> None:
     stored_as = f"{job_id}-{secrets.token_hex(8)}"
     path = jobs_dir() / stored_as
     try:
-        filename = KINDS[job.kind].work(job, path, _progress(job_id))
+        with force_locale(job.params.get("locale") or current_app.config["BABEL_DEFAULT_LOCALE"]):
+            filename = KINDS[job.kind].work(job, path, _progress(job_id))
     except Exception as error:
         path.unlink(missing_ok=True)
         db.session.rollback()

@@ -22,6 +22,7 @@ from app.courses.models import (
 )
 from app.effect.models import EnergyFactors, TravelFreeMeeting
 from app.extensions import db
+from app.jobs.models import Job
 from app.mail.models import OutboxMessage
 from app.municipalities.models import Municipality, MunicipalityFact
 from app.practice.models import Practice, PracticeCheck, PracticeConfirmation, PracticeTask
@@ -56,6 +57,7 @@ SECTION_OF_REFERENCE = {
     "municipality_fact.updated_by_id": "municipality_facts_edited",
     "travel_free_meeting.created_by_id": "meetings_logged",
     "energy_factors.updated_by_id": "energy_factors_set",
+    "job.owner_id": "files_made_for_me",
 }
 SECRET_COLUMNS = {"token_hash", "password_hash"}
 
@@ -133,6 +135,7 @@ def my_data(user: User) -> dict:
     tokens = db.session.scalars(
         db.select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id)
     ).all()
+    jobs = db.session.scalars(db.select(Job).where(Job.owner_id == user.id).order_by(Job.id)).all()
     emails = db.session.scalars(
         db.select(OutboxMessage)
         .where(OutboxMessage.recipient == user.email)
@@ -267,6 +270,8 @@ def my_data(user: User) -> dict:
             for c in certificates if c.revoked_by_id == user.id
         ],
         "api_tokens": [_record(t, frozenset({"user_id"})) for t in tokens],
+        # Print packs and exports asked for (kept a day): what and when, not the file.
+        "files_made_for_me": [_record(j, frozenset({"owner_id", "stored_as"})) for j in jobs],
         # What was sent, not the text: messages carry personal links that still work.
         "emails": [
             _record(m, frozenset({"body_text", "body_html", "attachments", "last_error"}))

@@ -5,17 +5,13 @@ from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.auth.models import Role
 from app.core.access import requires
-from app.core.exports import csv_bytes, local_time, xlsx_bytes
+from app.core.exports import csv_bytes, xlsx_bytes
 from app.core.responses import attachment
-from app.courses.models import CompletionMethod
-from app.labels import label
 from app.municipalities.access import get_municipality_or_404
-from app.reports import queries
+from app.reports import exports, queries
 from app.reports.access import may_see_coverage, may_see_every_municipality
 from app.training.evaluation import results_for_municipality
-from app.training.models import SessionMode
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 TABLE_COLUMNS = [column for column in queries.COVERAGE_COLUMNS if column.on_page]
@@ -95,46 +91,11 @@ def coverage_export(kind: str):
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-@bp.get("/<code>/people.<any(csv, xlsx):kind>")
+@bp.post("/<code>/<any(people, sessions):table>.<any(csv, xlsx):kind>")
 @requires(may_see_coverage)
-def people_export(code: str, kind: str):
-    """The municipality's people with their training status, for Excel."""
+def table_export(code: str, table: str, kind: str):
+    """Start the municipality's people or sessions export (a background job); show its page."""
     place = get_municipality_or_404(code)
-    header = [_("Namn"), _("E-post"), _("Roll"), _("Aktiv"), _("Utbildad"), _("Hur"), _("Datum"),
-              _("Utbildare")]  # fmt: skip
-    rows = [
-        [p.name, p.email, label(Role, p.role), _("ja") if p.active else _("nej"),
-         _("ja") if p.completed_at else _("nej"), label(CompletionMethod, p.method),
-         local_time(p.completed_at).date() if p.completed_at else None, p.trainer or ""]
-        for p in queries.people_status(place)
-    ]  # fmt: skip
-    name = f"personal-{place.code}"
-    if kind == "csv":
-        return attachment(csv_bytes(header, rows), f"{name}.csv", "text/csv")
-    return attachment(xlsx_bytes(place.name, header, rows), f"{name}.xlsx", XLSX)
-
-
-@bp.get("/<code>/sessions.<any(csv, xlsx):kind>")
-@requires(may_see_coverage)
-def sessions_export(code: str, kind: str):
-    """The municipality's sessions that have started: held or not by the coverage rules,
-    attendees, staff trained, and whether each was recorded after the fact."""
-    place = get_municipality_or_404(code)
-    header = [_("Datum"), _("Tillfälle"), _("Mötesagent"), _("Form"), _("Räknas som hållet"),
-              _("Deltagare"), _("Utbildade"), _("Status"),
-              _("Registrerat i efterhand")]  # fmt: skip
-    rows = []
-    for line in queries.sessions_of(place):
-        ts = line.training_session
-        late = ""
-        if ts.recorded_after_the_fact:
-            late = f"{local_time(ts.created_at):%Y-%m-%d %H:%M} {line.recorded_by or ''}"
-        rows.append([
-            ts.starts_at, ts.title, line.agent_name,
-            label(SessionMode, ts.mode), _("ja") if line.held else _("nej"), line.attendees,
-            line.trained, _("inställt") if ts.cancelled else "", late.strip(),
-        ])  # fmt: skip
-    name = f"tillfallen-{place.code}"
-    if kind == "csv":
-        return attachment(csv_bytes(header, rows), f"{name}.csv", "text/csv")
-    return attachment(xlsx_bytes(place.name, header, rows), f"{name}.xlsx", XLSX)
+    job = exports.start(current_user, table, place, kind,
+                        back=url_for(".municipality", code=place.code))  # fmt: skip
+    return redirect(url_for("jobs.show", job_id=job.id))

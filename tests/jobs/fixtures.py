@@ -29,6 +29,20 @@ def finish_job(client):
     def finish(started):
         state = wait_for_job(client, started)
         assert state["state"] == "done", state
-        return client.get(state["download"])
+        return _read(client.get(state["download"]))
 
     return finish
+
+
+def download(client, path: str):
+    """Start the export at `path` as its button does, wait for the job, return the file."""
+    state = wait_for_job(client, client.post(path))
+    assert state["state"] == "done", state
+    return _read(client.get(state["download"]))
+
+
+def _read(response):
+    """The response read whole and closed (it streams from the job's file)."""
+    response.get_data()
+    response.close()
+    return response

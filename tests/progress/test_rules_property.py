@@ -24,6 +24,7 @@ from app.courses.models import Audience, Course, CourseCompletion
 from app.extensions import db
 from app.reports import queries
 from app.training.models import Attendance, AttendanceStatus, SessionKind, TrainingSession
+from tests.jobs.fixtures import download
 
 CODES = ("2080", "2062", "2034")  # Falun, Mora, Orsa
 NOW = utcnow().replace(microsecond=0)
@@ -324,7 +325,7 @@ def test_every_figure_agrees_with_the_reference(
         people = list(
             csv.DictReader(
                 io.StringIO(
-                    admin_client.get(f"/reports/{code}/people.csv").data.decode("utf-8-sig")
+                    download(admin_client, f"/reports/{code}/people.csv").data.decode("utf-8-sig")
                 ),
                 delimiter=";",
             )

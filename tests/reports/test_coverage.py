@@ -11,6 +11,7 @@ from app.auth.models import Role
 from app.extensions import db
 from app.reports import queries
 from tests.courses.test_pages import QueryCounter
+from tests.jobs.fixtures import download
 from tests.reports.fixtures import complete
 
 
@@ -78,7 +79,7 @@ def test_exports_are_excel_safe_and_scoped(client, auth, create_user, falun_stor
     falun_story["staff"][4].name = "=cmd|' /C calc'!A0"
     db.session.commit()
     auth.login_as(create_user(role=Role.COORDINATOR))
-    response = client.get("/reports/2080/people.csv")
+    response = download(client, "/reports/2080/people.csv")
     assert response.data.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][:3] == ["Namn", "E-post", "Roll"]
@@ -86,8 +87,8 @@ def test_exports_are_excel_safe_and_scoped(client, auth, create_user, falun_stor
     assert sum(row[4] == "ja" for row in rows[1:]) == 3, (
         "trained as the coverage counts: not the leaver"
     )
-    assert client.get("/reports/2062/people.csv").status_code == 404
-    workbook = load_workbook(io.BytesIO(client.get("/reports/2080/people.xlsx").data))
+    assert client.post("/reports/2062/people.csv").status_code == 404
+    workbook = load_workbook(io.BytesIO(download(client, "/reports/2080/people.xlsx").data))
     assert workbook.active["A1"].value == "Namn"
     assert client.get("/reports/coverage.csv").status_code == 403
     auth.logout()
@@ -101,7 +102,7 @@ def test_xlsx_survives_control_characters(client, auth, create_user, falun_story
     falun_story["staff"][0].name = "Anna\x01Berg"
     db.session.commit()
     auth.login_as(create_user(role=Role.COORDINATOR))
-    response = client.get("/reports/2080/people.xlsx")
+    response = download(client, "/reports/2080/people.xlsx")
     assert response.status_code == 200
     names = [cell.value for cell in load_workbook(io.BytesIO(response.data)).active["A"]]
     assert "AnnaBerg" in names

@@ -27,6 +27,7 @@ from app.training.services import (
     update_session,
 )
 from tests.courses.test_pages import QueryCounter
+from tests.jobs.fixtures import download
 from tests.quizzes.fixtures import answer_form
 from tests.training.fixtures import certify_agent, details, move
 
@@ -161,7 +162,7 @@ def test_a_session_can_be_recorded_afterwards_within_the_window(
     assert start < datetime.now(UTC)
     auth.logout()
     auth.login_as(create_user(role=Role.COORDINATOR))
-    export = client.get("/reports/2080/sessions.csv").data.decode("utf-8-sig")
+    export = download(client, "/reports/2080/sessions.csv").data.decode("utf-8-sig")
     (line,) = list(csv.DictReader(io.StringIO(export), delimiter=";"))
     assert line["Registrerat i efterhand"].endswith(certified_agent.name)
     assert (line["Räknas som hållet"], line["Deltagare"]) == ("ja", "1")

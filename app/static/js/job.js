@@ -14,7 +14,7 @@
     fetch(box.dataset.statusUrl, { credentials: "same-origin", cache: "no-store" })
       .then(function (response) { return response.ok ? response.json() : Promise.reject(); })
       .then(function (job) {
-        bar.value = job.percent;
+        if (job.total || job.download) bar.value = job.percent;
         if (job.download) {
           var link = download.querySelector("a");
           link.href = job.download;
@@ -25,7 +25,7 @@
         } else if (job.state === "failed") {
           window.location.reload();
         } else {
-          if (job.state === "running") {
+          if (job.state === "running" && job.total) {
             status.textContent = box.dataset.textRunning
               .replace("{done}", job.done.toLocaleString(document.documentElement.lang))
               .replace("{total}", job.total.toLocaleString(document.documentElement.lang));

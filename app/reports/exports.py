@@ -1,0 +1,80 @@
+"""The municipality's people and sessions for Excel, made as background jobs (a large
+municipality's list takes seconds): CSV with BOM and `;`, or XLSX, in the asker's language."""
+
+from pathlib import Path
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from app.auth.models import Role, User
+from app.core.exports import csv_bytes, local_time, xlsx_bytes
+from app.courses.models import CompletionMethod
+from app.extensions import db
+from app.jobs import services as jobs
+from app.jobs.models import Job
+from app.labels import label
+from app.municipalities.access import can_see_municipality
+from app.municipalities.models import Municipality
+from app.reports import queries
+from app.reports.access import may_see_coverage
+from app.training.models import SessionMode
+
+
+def start(owner: User, table: str, place: Municipality, kind: str, back: str) -> Job:
+    """Queue the export of `table` ("people" or "sessions") of the municipality as CSV or XLSX."""
+    return jobs.start(f"{table}_export", owner, 0, {"code": place.code, "kind": kind}, back)
+
+
+def _people(place: Municipality) -> tuple[str, list[str], list[list]]:
+    """The municipality's people with their training status."""
+    header = [_("Namn"), _("E-post"), _("Roll"), _("Aktiv"), _("Utbildad"), _("Hur"), _("Datum"),
+              _("Utbildare")]  # fmt: skip
+    rows = [
+        [p.name, p.email, label(Role, p.role), _("ja") if p.active else _("nej"),
+         _("ja") if p.completed_at else _("nej"), label(CompletionMethod, p.method),
+         local_time(p.completed_at).date() if p.completed_at else None, p.trainer or ""]
+        for p in queries.people_status(place)
+    ]  # fmt: skip
+    return f"personal-{place.code}", header, rows
+
+
+def _sessions(place: Municipality) -> tuple[str, list[str], list[list]]:
+    """The municipality's sessions that have started: held or not by the coverage rules,
+    attendees, staff trained, and whether each was recorded after the fact."""
+    header = [_("Datum"), _("Tillfälle"), _("Mötesagent"), _("Form"), _("Räknas som hållet"),
+              _("Deltagare"), _("Utbildade"), _("Status"),
+              _("Registrerat i efterhand")]  # fmt: skip
+    rows = []
+    for line in queries.sessions_of(place):
+        ts = line.training_session
+        late = ""
+        if ts.recorded_after_the_fact:
+            late = f"{local_time(ts.created_at):%Y-%m-%d %H:%M} {line.recorded_by or ''}"
+        rows.append([
+            ts.starts_at, ts.title, line.agent_name,
+            label(SessionMode, ts.mode), _("ja") if line.held else _("nej"), line.attendees,
+            line.trained, _("inställt") if ts.cancelled else "", late.strip(),
+        ])  # fmt: skip
+    return f"tillfallen-{place.code}", header, rows
+
+
+def _export(table):
+    """The job that writes a table of the municipality, as its owner may see it now."""
+
+    def work(job: Job, path: Path, progress) -> str:
+        owner = db.session.get(User, job.owner_id)
+        place = db.session.scalar(db.select(Municipality).filter_by(code=job.params["code"]))
+        if not (owner and place and may_see_coverage(owner) and can_see_municipality(owner, place)):
+            raise jobs.JobFailed(_("Du har inte längre behörighet att se den här kommunens lista."))
+        name, header, rows = table(place)
+        if job.params["kind"] == "csv":
+            path.write_bytes(csv_bytes(header, rows))
+        else:
+            path.write_bytes(xlsx_bytes(place.name, header, rows))
+        return f"{name}.{job.params['kind']}"
+
+    return work
+
+
+jobs.handler("people_export", _l("Personallista med utbildning"))(_export(_people))
+jobs.handler("sessions_export", _l("Tillfällen"))(_export(_sessions))
