@@ -1,7 +1,7 @@
 """Reads of the certificates domain: a learner's own, a scoped and filtered list, verification."""
 
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import Select, func
@@ -11,6 +11,7 @@ from app.auth.models import User
 from app.certificates.access import Scope, may_see
 from app.certificates.models import Certificate
 from app.certificates.pdf import CertificatePage
+from app.core import keyset
 from app.core.text import swedish
 from app.core.time import STOCKHOLM
 from app.core.urls import external_url
@@ -130,35 +131,36 @@ class CertificateRow:
     municipality_name: str | None
 
 
-def _rows_query(scope: Scope, filters: CertificateFilter) -> Select:
+def _rows_query(scope: Scope, filters: CertificateFilter) -> tuple[Select, list]:
+    """The list's query, latest first, and its sort order (issued, then id)."""
     listed = filtered(scope, filters).subquery()
     certificate = aliased(Certificate, listed)
-    return (
+    order = [certificate.issued_at, certificate.id]
+    query = (
         db.select(certificate, User.email, Municipality.name)
         .join(User, User.id == certificate.user_id)
         .outerjoin(Municipality, Municipality.id == certificate.municipality_id)
-        .order_by(certificate.issued_at.desc(), certificate.id.desc())
+        .order_by(*(column.desc() for column in order))
     )
+    return query, order
 
 
-def list_page(
-    scope: Scope, filters: CertificateFilter, page: int
-) -> tuple[list[CertificateRow], int]:
-    """One page of the filtered list and the total count (2 queries)."""
+def list_page(scope: Scope, filters: CertificateFilter) -> tuple[keyset.Page, int]:
+    """The page of the filtered list after the request's cursor, latest first, and the total
+    count (2 queries)."""
     total = db.session.scalar(
         db.select(func.count()).select_from(filtered(scope, filters).subquery())
     )
-    rows = db.session.execute(
-        _rows_query(scope, filters).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
-    ).all()
-    return [CertificateRow(*row) for row in rows], total
+    query, order = _rows_query(scope, filters)
+    page = keyset.page(query, order, PAGE_SIZE, descending=True)
+    return replace(page, rows=[CertificateRow(*row) for row in page.rows]), total
 
 
 def stream_rows(
     scope: Scope, filters: CertificateFilter, include_revoked: bool = True
 ) -> Iterator[CertificateRow]:
     """Every row of the filtered list, fetched in batches so memory stays flat (1 query)."""
-    query = _rows_query(scope, filters)
+    query, _order = _rows_query(scope, filters)
     for row in db.session.execute(query.execution_options(yield_per=500)):
         if include_revoked or row[0].revoked_at is None:
             yield CertificateRow(*row)

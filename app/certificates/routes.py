@@ -22,7 +22,7 @@ from app.certificates.pdf import certificate_pdf
 from app.core.access import requires
 from app.core.exports import csv_bytes, local_time
 from app.core.responses import attachment
-from app.core.validation import known_args, query_int
+from app.core.validation import known_args
 from app.extensions import limiter
 from app.progress.guidance import learning_step
 
@@ -100,15 +100,13 @@ def _back_to_filters():
 def index():
     """The certificates of the coordinator's municipality (or any, for admins), filtered."""
     form, filters = _filters_from_request()
-    page = query_int("page", 1)
-    rows, total = queries.list_page(scope_of(current_user), filters, page) if filters else ([], 0)
+    page, total = queries.list_page(scope_of(current_user), filters) if filters else (None, 0)
     return render_template(
         "certificates/index.html",
         form=form,
-        rows=rows,
+        rows=page.rows if page else [],
         total=total,
         page=page,
-        pages=max(1, -(-total // queries.PAGE_SIZE)),
         query=known_args(FILTER_NAMES),
         everywhere=scope_of(current_user).municipality_id is None,
         part_size=services.PART_SIZE,

@@ -1,12 +1,13 @@
 """Reads of the meeting log: effect per municipality, per month, in total; each a fixed number of
 queries, SQL aggregates over the current entries (see `factors`)."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from sqlalchemy import and_, func
 
 from app.auth.models import Role, User
+from app.core import keyset
 from app.core.time import STOCKHOLM, utcnow
 from app.effect.factors import (
     GOAL_2015,
@@ -221,19 +222,13 @@ def years_logged() -> list[int]:
     return list(range(now, start - 1, -1))
 
 
-def entries(municipality: Municipality, page: int) -> tuple[list[TravelFreeMeeting], int]:
-    """The municipality's current entries, latest first, a page at a time, and the page count
-    (2 queries)."""
+def entries(municipality: Municipality) -> keyset.Page:
+    """The municipality's current entries, latest first, the page after the request's cursor
+    (1 query)."""
     where = [TravelFreeMeeting.municipality_id == municipality.id, current()]
-    count = db.session.scalar(db.select(func.count(TravelFreeMeeting.id)).where(*where)) or 0
-    rows = db.session.scalars(
-        db.select(TravelFreeMeeting)
-        .where(*where)
-        .order_by(TravelFreeMeeting.held_on.desc(), TravelFreeMeeting.id.desc())
-        .limit(PAGE_SIZE)
-        .offset((page - 1) * PAGE_SIZE)
-    ).all()
-    return rows, max(1, -(-count // PAGE_SIZE))
+    order = [TravelFreeMeeting.held_on, TravelFreeMeeting.id]
+    page = keyset.page(db.select(TravelFreeMeeting).where(*where), order, PAGE_SIZE, True)
+    return replace(page, rows=[row for (row,) in page.rows])
 
 
 def coverage_beside_meetings(rows: list[Effect]) -> list[tuple[str, float, float]]:

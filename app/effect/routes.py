@@ -62,14 +62,13 @@ def municipality(code: str):
     """One municipality's effect in the year beside its coverage, by month, and its log."""
     place = get_municipality_or_404(code)
     year = _year()
-    page = max(query_int("page", default=1), 1)
-    entries, pages = queries.entries(place, page)
+    page = queries.entries(place)
     return render_template(
         "effect/municipality.html", municipality=place, year=year, years=queries.years_logged(),
         row=queries.effect_by_municipality(year, only=place)[0],
         months=queries.by_month(year, place), coverage=coverage_of(place),
         years_rows=queries.by_year(place),
-        entries=entries, page=page, pages=pages,
+        entries=page.rows, page=page,
     )  # fmt: skip
 
 

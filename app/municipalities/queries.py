@@ -1,11 +1,12 @@
 """Reads of the municipalities domain."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import case, exists, func, select
 
 from app.auth.models import Role, User
+from app.core import keyset
 from app.core.text import contains_folded, swedish
 from app.extensions import db
 from app.municipalities.access import roles_assignable_by
@@ -81,22 +82,17 @@ def _people(municipality: Municipality, filters: PeopleFilter, now: datetime):
 
 
 def people_page(
-    municipality: Municipality, filters: PeopleFilter, page: int, now: datetime
-) -> tuple[list[PersonRow], int, int]:
-    """One page of the municipality's people matching the filters, coordinators and agents first,
-    then by name; with the total and the page actually shown (2 queries, whatever the size)."""
+    municipality: Municipality, filters: PeopleFilter, now: datetime
+) -> tuple[keyset.Page, int]:
+    """The page of the municipality's people matching the filters after the request's cursor,
+    coordinators and agents first, then by name; and the total (2 queries, whatever the size)."""
     conditions, trained = _people(municipality, filters, now)
     total = db.session.scalar(select(func.count(User.id)).where(*conditions))
-    page = min(max(1, page), max(1, -(-total // PAGE_SIZE)))
     role_order = case({Role.COORDINATOR: 0, Role.AGENT: 1}, value=User.role, else_=2)
-    rows = db.session.execute(
-        select(User, trained)
-        .where(*conditions)
-        .order_by(role_order, swedish(User.name), User.id)
-        .limit(PAGE_SIZE)
-        .offset((page - 1) * PAGE_SIZE)
-    ).all()
-    return [PersonRow(person, bool(is_trained)) for person, is_trained in rows], total, page
+    order = [role_order, swedish(User.name), User.id]
+    page = keyset.page(select(User, trained).where(*conditions), order, PAGE_SIZE)
+    rows = [PersonRow(person, bool(is_trained)) for person, is_trained in page.rows]
+    return replace(page, rows=rows), total
 
 
 def _waiting(municipality: Municipality, viewer: User):

@@ -74,19 +74,15 @@ def people(code: str):
     filter_form = PeopleFilterForm(request.args)
     filter_form.set_roles([SelectChoice(role.value, label(Role, role)) for role in Role])
     valid = not request.args or filter_form.validate()
-    rows, total, page = [], 0, 1
+    page, total = None, 0
     if valid:
-        requested = max(1, request.args.get("page", 1, type=int) or 1)
-        rows, total, page = queries.people_page(
-            municipality, _people_filter(filter_form), requested, utcnow()
-        )
+        page, total = queries.people_page(municipality, _people_filter(filter_form), utcnow())
     return render_template(
         "municipalities/people.html",
         municipality=municipality,
-        rows=rows,
+        rows=page.rows if page else [],
         total=total,
         page=page,
-        pages=max(1, -(-total // queries.PAGE_SIZE)),
         query=known_args(("q", "role", "status", "trained")),
         filter_form=filter_form,
         waiting=queries.count_waiting_for_activation(municipality, current_user),

@@ -2,7 +2,7 @@
 accounts due for erasure under the retention rule."""
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -12,6 +12,7 @@ from sqlalchemy.orm import aliased, joinedload
 from app.auth.models import User
 from app.auth.tokens import ApiToken
 from app.certificates.models import Certificate
+from app.core import keyset
 from app.courses.models import (
     Course,
     CourseCompletion,
@@ -345,8 +346,8 @@ class AuditRow:
     municipality_name: str | None
 
 
-def audit_page(filters: AuditFilter, page: int) -> tuple[list[AuditRow], int, int]:
-    """Newest entries first, one page (clamped to the last), the total and the page (2 queries)."""
+def audit_page(filters: AuditFilter) -> tuple[keyset.Page, int]:
+    """Newest entries first, the page after the request's cursor, and the total (2 queries)."""
     conditions = []
     if filters.person_id is not None:
         conditions.append(
@@ -358,19 +359,16 @@ def audit_page(filters: AuditFilter, page: int) -> tuple[list[AuditRow], int, in
     if filters.action:
         conditions.append(AuditEntry.action == filters.action)
     total = db.session.scalar(db.select(func.count(AuditEntry.id)).where(*conditions))
-    page = max(1, min(page, -(-total // PAGE_SIZE)))
     actor, subject = aliased(User), aliased(User)
-    rows = db.session.execute(
+    query = (
         db.select(AuditEntry, actor.name, subject.name, Municipality.name)
         .outerjoin(actor, actor.id == AuditEntry.actor_id)
         .outerjoin(subject, subject.id == AuditEntry.subject_id)
         .outerjoin(Municipality, Municipality.id == AuditEntry.municipality_id)
         .where(*conditions)
-        .order_by(AuditEntry.id.desc())
-        .limit(PAGE_SIZE)
-        .offset((page - 1) * PAGE_SIZE)
-    ).all()
-    return [AuditRow(*row) for row in rows], total, page
+    )
+    page = keyset.page(query, [AuditEntry.id], PAGE_SIZE, descending=True)
+    return replace(page, rows=[AuditRow(*row) for row in page.rows]), total
 
 
 def person_by_email_or_id(text: str) -> User | None:

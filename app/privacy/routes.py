@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.core.access import requires
-from app.core.validation import known_args, query_int
+from app.core.validation import known_args
 from app.municipalities.access import get_person_or_404
 from app.privacy import queries, services
 from app.privacy.access import may_erase, may_erase_people, may_read_audit_log
@@ -29,7 +29,6 @@ def notice():
 def audit_log():
     """The audit log (admins): newest first, 50 a page, by person and action."""
     form = AuditFilterForm(request.args)
-    page = query_int("page", 1)
     valid = form.validate()
     person = None
     if valid and form.person.data:
@@ -37,13 +36,13 @@ def audit_log():
         if person is None:
             form.person.errors = [_("Ingen person har den e-postadressen eller det id:t.")]
             valid = False
-    rows, total = [], 0
+    page, total = None, 0
     if valid:
         filters = queries.AuditFilter(person.id if person else None, form.action.data or None)
-        rows, total, page = queries.audit_page(filters, page)
+        page, total = queries.audit_page(filters)
     return render_template(
-        "privacy/audit.html", form=form, rows=rows, total=total, page=page, person=person,
-        pages=max(1, -(-total // queries.PAGE_SIZE)), query=known_args(("person", "action")),
+        "privacy/audit.html", form=form, rows=page.rows if page else [], total=total, page=page,
+        person=person, query=known_args(("person", "action")),
     ), (200 if valid else 422)  # fmt: skip
 
 

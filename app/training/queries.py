@@ -2,7 +2,7 @@
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 
@@ -10,12 +10,15 @@ from sqlalchemy import String, and_, func, literal, or_
 from sqlalchemy.orm import contains_eager
 
 from app.auth.models import Role, User
+from app.core import keyset
 from app.core.text import contains_folded, folded, swedish
 from app.core.time import utcnow
 from app.extensions import db
 from app.progress.rules import reach_by_agent, session_held, staff_trained, trained_by_agent
 from app.training import access
 from app.training.models import Attendance, AttendanceStatus, SessionKind, TrainingSession
+
+PAGE_SIZE = 50  # upcoming sessions a page
 
 
 def get_visible(user: User, session_id: int) -> TrainingSession | None:
@@ -34,24 +37,25 @@ class SessionRow:
     my_status: str | None
 
 
-def upcoming_for(user: User, now) -> list[SessionRow]:
-    """Sessions the user may join that have not ended, soonest first (1 query)."""
+def upcoming_for(user: User, now) -> keyset.Page:
+    """Sessions the user may join that have not ended, soonest first, the page after the
+    request's cursor (1 query)."""
     visible = [TrainingSession.kind == SessionKind.END_USER]
     if user.role != Role.ADMIN:
         visible.append(TrainingSession.municipality_id == user.municipality_id)
     kinds = and_(*visible)
     if user.role in (Role.AGENT, Role.ADMIN):
         kinds = or_(kinds, TrainingSession.kind == SessionKind.AGENT_FOLLOW_UP)
-    rows = db.session.execute(
+    query = (
         db.select(TrainingSession, Attendance.status)
         .outerjoin(
             Attendance,
             and_(Attendance.session_id == TrainingSession.id, Attendance.user_id == user.id),
         )
         .where(kinds, TrainingSession.ends_at > now)
-        .order_by(TrainingSession.starts_at)
-    ).all()
-    return [SessionRow(training_session, status) for training_session, status in rows]
+    )
+    page = keyset.page(query, [TrainingSession.starts_at, TrainingSession.id], PAGE_SIZE)
+    return replace(page, rows=[SessionRow(session, status) for session, status in page.rows])
 
 
 def my_sessions(user: User) -> list[SessionRow]:

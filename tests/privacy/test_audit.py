@@ -126,8 +126,8 @@ def test_the_log_filters_by_person_and_action(client, auth, create_user):
 @pytest.mark.parametrize(
     "query, status",
     [("person=nobody@example.se", 422), ("person=2147483648", 422), ("action=unknown", 422),
-     ("page=0", 400), ("page=99999999999999999999", 400), ("page=abc", 400),
-     ("page=500", 200), ("endpoint=x&_method=POST", 200)],
+     ("after=x", 400), ("after=WyJhIl0", 400), ("after=Wzk5OTk5OTk5OTk5XQ", 400),
+     ("after=WzVd", 200), ("endpoint=x&_method=POST", 200)],
 )  # fmt: skip
 def test_bad_filters_get_a_clear_answer(client, auth, create_user, query, status):
     auth.login_as(create_user(role=Role.ADMIN))
@@ -141,7 +141,7 @@ def test_pages_of_50_newest_first_at_a_fixed_cost(client, auth, create_user):
 
     def cost() -> int:
         with QueryCounter(db.engine) as counter:
-            assert client.get("/admin/audit?page=2").status_code == 200
+            assert client.get("/admin/audit?after=WzEwMF0").status_code == 200
         return counter.count
 
     for _ in range(60):
@@ -153,5 +153,5 @@ def test_pages_of_50_newest_first_at_a_fixed_cost(client, auth, create_user):
     db.session.commit()
     assert cost() == small
     html = client.get("/admin/audit").get_data(as_text=True)
-    assert "sida 1 av 3" in html and "page=2" in html
+    assert "Nästa sida" in html and "after=" in html
     assert re.search(r"Konto avslutat.*Konto återaktiverat", html, re.S), "newest first"

@@ -1,6 +1,7 @@
 """Sessions over HTTP: who may create, edit, register, add, mark and see; form errors."""
 
 import io
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -10,9 +11,9 @@ from pypdf import PdfReader
 from app.auth.models import Role
 from app.extensions import db
 from app.training.models import Attendance, AttendanceStatus, SessionKind, TrainingSession
-from app.training.services import register
+from app.training.services import create_session, register
 from tests.core.pdf_tags import assert_accessible
-from tests.training.fixtures import move
+from tests.training.fixtures import details, move
 
 
 def local(delta: timedelta) -> str:
@@ -110,6 +111,20 @@ def test_other_municipality_neither_sees_nor_registers(client, auth, create_user
     assert client.post(f"/sessions/{end_user_session.id}/register").status_code == 404
     assert "Resfria möten i vardagen" not in client.get("/sessions/").get_data(as_text=True)
     assert db.session.scalar(db.select(db.func.count(Attendance.id))) == 0
+
+
+def test_upcoming_sessions_come_50_a_page_soonest_first(client, auth, create_user, certified_agent):
+    for day in range(55):
+        create_session(
+            certified_agent, details(start_in=timedelta(days=2 + day), title=f"Dag {day:02}")
+        )
+    auth.login_as(create_user())
+    first = client.get("/sessions/").get_data(as_text=True)
+    assert first.count('class="card"') == 50 and "Dag 00" in first and "Dag 50" not in first
+    link = re.search(r'<a href="([^"]+)">Nästa sida</a>', first)
+    second = client.get(link.group(1).replace("&amp;", "&")).get_data(as_text=True)
+    assert second.count('class="card"') == 5 and "Dag 50" in second and "Dag 54" in second
+    assert "Första sidan" in second and "Nästa sida" not in second
 
 
 def test_employee_registers_unregisters_and_gets_a_calendar_file(
