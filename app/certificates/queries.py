@@ -4,7 +4,7 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Select, func
+from sqlalchemy import Select, func, or_
 from sqlalchemy.orm import aliased, joinedload
 
 from app.auth.models import User
@@ -21,6 +21,7 @@ from app.municipalities.models import Municipality
 from app.training.models import TrainingSession
 
 PAGE_SIZE = 100
+SESSION_CHOICES = 200  # sessions offered in the filter, latest first
 
 
 def verify_url(code: str) -> str:
@@ -181,8 +182,11 @@ def page_of(row: CertificateRow) -> CertificatePage:
     )
 
 
-def filter_choices(scope: Scope) -> dict[str, list[tuple[int, str]]]:
-    """Options for the filter form: courses, municipalities, trainers and sessions (4 queries)."""
+def filter_choices(
+    scope: Scope, selected_session: int | None = None
+) -> dict[str, list[tuple[int, str]]]:
+    """Options for the filter form: courses, municipalities, trainers, and the latest
+    SESSION_CHOICES sessions with certificates and the selected one (4 queries)."""
     courses = db.session.execute(
         db.select(Course.id, Course.title)
         .where(Course.certificate.is_(True))
@@ -199,9 +203,17 @@ def filter_choices(scope: Scope) -> dict[str, list[tuple[int, str]]]:
         .order_by(swedish(User.name))
     ).all()
     session_scope = [] if mine is None else [TrainingSession.municipality_id == mine]
+    # The latest sessions (a country holds tens of thousands), and the one asked for if older.
+    latest = (
+        db.select(TrainingSession.id)
+        .where(TrainingSession.id.in_(db.select(Certificate.session_id)), *session_scope)
+        .order_by(TrainingSession.starts_at.desc())
+        .limit(SESSION_CHOICES)
+    )
+    listed = or_(TrainingSession.id.in_(latest), TrainingSession.id == (selected_session or 0))
     sessions = db.session.execute(
         db.select(TrainingSession.id, TrainingSession.title, TrainingSession.starts_at)
-        .where(TrainingSession.id.in_(db.select(Certificate.session_id)), *session_scope)
+        .where(listed, *session_scope)
         .order_by(TrainingSession.starts_at.desc())
     ).all()
     return {

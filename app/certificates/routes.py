@@ -73,7 +73,9 @@ def download(certificate_id: int):
 def _filters_from_request():
     """The filter form from the query string, and the filters it selects (None if invalid)."""
     form = CertificateFilterForm(request.args)
-    form.set_choices(queries.filter_choices(scope_of(current_user)))
+    selected = request.args.get("session", "")
+    selected_session = int(selected) if selected.isdigit() and len(selected) < 10 else None
+    form.set_choices(queries.filter_choices(scope_of(current_user), selected_session))
     if scope_of(current_user).municipality_id is not None:  # one municipality's list
         del form.municipality
     if request.args and not form.validate():

@@ -4,11 +4,12 @@ Each function runs a fixed number of queries whatever the data size. Every figur
 the same rules, so the headline, the months and the agents' reach agree by construction.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import distinct, func, literal_column, select, true, union
+from sqlalchemy import distinct, func, literal, literal_column, select, true, union
 from sqlalchemy.orm import aliased
 
 from app.auth.models import Role, User
@@ -103,23 +104,49 @@ class Coverage:
         return data
 
 
+@dataclass(frozen=True)
+class TrainedMonth:
+    """Staff trained in one municipality in one month ('YYYY-MM'), online and via a session."""
+
+    municipality_id: int
+    month: str
+    online: int
+    via_session: int
+
+
+def trained_by_month(
+    now: datetime, municipality_id: int | None = None, months: bool = True
+) -> list[TrainedMonth]:
+    """The rules' `staff_trained` counted per municipality and month (1 query): the one pass
+    over the completions that a page's coverage rows and monthly trend both add up. Without
+    `months`, per municipality only (month "")."""
+    trained = staff_trained(now, municipality_id)
+    month = _month(trained.c.completed_at) if months else literal("")
+    rows = db.session.execute(
+        select(trained.c.municipality_id, month,
+               func.count().filter(trained.c.method == "online"),
+               func.count().filter(trained.c.method == "session"))
+        .group_by(trained.c.municipality_id, *([month] if months else []))
+    ).all()  # fmt: skip
+    return [TrainedMonth(*row) for row in rows]
+
+
 def coverage_by_municipality(
-    now: datetime | None = None, only: Municipality | None = None
+    now: datetime | None = None,
+    only: Municipality | None = None,
+    trained: list[TrainedMonth] | None = None,
 ) -> list[Coverage]:
     """Every municipality's coverage (or `only` that one's, filtered inside each part so one
-    municipality costs what its own rows cost), in one query."""
+    municipality costs what its own rows cost), in 2 queries; 1 when the page has already
+    counted `trained_by_month` for the same moment and municipalities."""
     now = now or utcnow()
-    trained_rows = staff_trained(now, None if only is None else only.id)
-    trained = (
-        select(
-            trained_rows.c.municipality_id,
-            func.count().label("trained"),
-            func.count().filter(trained_rows.c.method == "online").label("online"),
-            func.count().filter(trained_rows.c.method == "session").label("session"),
-        )
-        .group_by(trained_rows.c.municipality_id)
-        .subquery()
-    )
+    if trained is None:
+        trained = trained_by_month(now, None if only is None else only.id, months=False)
+    online: dict[int, int] = defaultdict(int)
+    via_session: dict[int, int] = defaultdict(int)
+    for row in trained:
+        online[row.municipality_id] += row.online
+        via_session[row.municipality_id] += row.via_session
     certified = (
         select(User.municipality_id, func.count(User.id).label("n"))
         .where(certified_agent(), *([] if only is None else [User.municipality_id == only.id]))
@@ -143,14 +170,10 @@ def coverage_by_municipality(
     rows = db.session.execute(
         select(
             Municipality,
-            func.coalesce(trained.c.trained, 0),
-            func.coalesce(trained.c.online, 0),
-            func.coalesce(trained.c.session, 0),
             func.coalesce(certified.c.n, 0),
             func.coalesce(sessions.c.held, 0),
             func.coalesce(sessions.c.attendees, 0),
         )
-        .outerjoin(trained, trained.c.municipality_id == Municipality.id)
         .outerjoin(certified, certified.c.municipality_id == Municipality.id)
         .outerjoin(sessions, sessions.c.municipality_id == Municipality.id)
         .where(true() if only is None else Municipality.id == only.id)
@@ -161,15 +184,15 @@ def coverage_by_municipality(
             code=m.code,
             name=m.name,
             staff_target=m.staff_target or 0,
-            staff_trained=trained_n,
+            staff_trained=online[m.id] + via_session[m.id],
             agent_target=m.agent_target or 0,
             agents_certified=agents_n,
             sessions_held=held_n,
             attendees=attendees_n,
-            trained_online=online_n,
-            trained_via_session=session_n,
+            trained_online=online[m.id],
+            trained_via_session=via_session[m.id],
         )  # fmt: skip
-        for m, trained_n, online_n, session_n, agents_n, held_n, attendees_n in rows
+        for m, agents_n, held_n, attendees_n in rows
     ]
 
 
@@ -182,9 +205,11 @@ def coverage_for(viewer: User) -> list[Coverage]:
     return []
 
 
-def coverage_of(municipality: Municipality) -> Coverage:
-    """One municipality's coverage (1 query)."""
-    return coverage_by_municipality(only=municipality)[0]
+def coverage_of(
+    municipality: Municipality, now: datetime | None = None, trained: list | None = None
+) -> Coverage:
+    """One municipality's coverage (2 queries; 1 with the page's `trained_by_month`)."""
+    return coverage_by_municipality(now, only=municipality, trained=trained)[0]
 
 
 def totals(rows: list[Coverage]) -> Coverage:
@@ -283,20 +308,19 @@ def _month(column):
     return func.strftime("%Y-%m", column, literal_column("'localtime'"))
 
 
-def by_month(municipality: Municipality | None = None, now: datetime | None = None) -> list[dict]:
-    """Per month: staff trained online and via a session, sessions held (2 queries).
+def by_month(
+    municipality: Municipality | None = None,
+    now: datetime | None = None,
+    trained: list[TrainedMonth] | None = None,
+) -> list[dict]:
+    """Per month: staff trained online and via a session, sessions held (2 queries; 1 with
+    the page's `trained_by_month` for the same moment and municipalities).
 
     The months add up to the headline: the same rules, grouped by when they happened.
     """
     now = now or utcnow()
-    trained_rows = staff_trained(now, None if municipality is None else municipality.id)
-    month = _month(trained_rows.c.completed_at)
-    completions = (
-        select(month.label("month"),
-               func.count().filter(trained_rows.c.method == "online"),
-               func.count().filter(trained_rows.c.method == "session"))
-        .group_by(month)
-    )  # fmt: skip
+    if trained is None:
+        trained = trained_by_month(now, None if municipality is None else municipality.id)
     session_month = _month(TrainingSession.starts_at)
     sessions = (
         select(session_month.label("month"), func.count(TrainingSession.id))
@@ -304,12 +328,12 @@ def by_month(municipality: Municipality | None = None, now: datetime | None = No
         .group_by(session_month)
     )
     if municipality is not None:
-        completions = completions.where(trained_rows.c.municipality_id == municipality.id)
         sessions = sessions.where(TrainingSession.municipality_id == municipality.id)
     months: dict[str, dict] = {}
-    for label, online, via_session in db.session.execute(completions):
-        months.setdefault(label, _empty_month(label))
-        months[label].update(trained_online=online, trained_via_session=via_session)
+    for row in trained:
+        month = months.setdefault(row.month, _empty_month(row.month))
+        month["trained_online"] += row.online
+        month["trained_via_session"] += row.via_session
     for label, count in db.session.execute(sessions):
         months.setdefault(label, _empty_month(label))
         months[label]["sessions"] = count

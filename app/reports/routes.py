@@ -8,6 +8,7 @@ from flask_login import current_user
 from app.core.access import requires
 from app.core.exports import csv_bytes, xlsx_bytes
 from app.core.responses import attachment
+from app.core.time import utcnow
 from app.municipalities.access import get_municipality_or_404
 from app.reports import exports, queries
 from app.reports.access import may_see_coverage, may_see_every_municipality
@@ -32,7 +33,9 @@ def overview():
     """All 15 municipalities (admins); coordinators go to their own."""
     if not may_see_every_municipality(current_user):
         return redirect(url_for(".municipality", code=current_user.municipality.code))
-    rows = queries.coverage_for(current_user)
+    now = utcnow()
+    trained = queries.trained_by_month(now)  # one pass over the completions for the table and trend
+    rows = queries.coverage_by_municipality(now, trained=trained)
     sort = request.args.get("sort", "name")
     sort = "coverage_percent" if sort == "coverage" else sort  # the short name of older links
     if sort not in SORTABLE:
@@ -44,7 +47,7 @@ def overview():
         "reports/overview.html",
         rows=rows,
         total=queries.totals(rows),
-        months=queries.by_month(),
+        months=queries.by_month(now=now, trained=trained),
         sort=sort,
         descending=descending,
         columns=TABLE_COLUMNS,
@@ -57,15 +60,17 @@ def overview():
 def municipality(code: str):
     """One municipality: coverage, agents (and who is behind), the trend by month."""
     place = get_municipality_or_404(code)
-    row = queries.coverage_of(place)
-    agents = queries.agents_of(place)
+    now = utcnow()
+    trained = queries.trained_by_month(now, place.id)
+    row = queries.coverage_of(place, now, trained)
+    agents = queries.agents_of(place, now)
     return render_template(
         "reports/municipality.html",
         municipality=place,
         row=row,
         agents=agents,
         behind=[agent for agent in agents if agent.behind],
-        months=queries.by_month(place),
+        months=queries.by_month(place, now, trained),
         evaluation=results_for_municipality(place.id),
     )
 

@@ -10,6 +10,7 @@ import pytest
 from pypdf import PdfReader
 
 from app.auth.models import Role
+from app.certificates import queries
 from app.certificates.codes import ALPHABET, display_code, new_code, normalise_code
 from app.certificates.models import Certificate
 from app.certificates.services import NotCompleted, issue_certificate
@@ -17,10 +18,12 @@ from app.core import qr as qr_module
 from app.courses.models import Course, CourseCompletion
 from app.extensions import db
 from app.training.models import Attendance, AttendanceStatus, SessionKind, TrainingSession
+from app.training.services import create_session
 from tests.conftest import app_with_empty_database
 from tests.core.pdf_tags import assert_accessible
 from tests.courses.test_completion import certify, pass_quiz
 from tests.quizzes.fixtures import read_all_lessons
+from tests.training.fixtures import details
 
 
 def test_completing_a_course_issues_one_certificate(quiz_course, quiz, learner):
@@ -340,3 +343,20 @@ def test_cli_print_pack_errors(runner, create_user, make_certificate, tmp_path, 
     assert result.exit_code == 1
     assert message in result.output
     assert not output.exists()
+
+
+def test_the_session_filter_offers_the_latest_sessions_and_the_one_asked_for(
+    client, auth, create_user, make_certificate, certified_agent, monkeypatch
+):
+    monkeypatch.setattr(queries, "SESSION_CHOICES", 1)
+    older = create_session(certified_agent, details(start_in=timedelta(days=2), title="Äldre"))
+    newer = create_session(certified_agent, details(start_in=timedelta(days=9), title="Nyare"))
+    make_certificate(create_user(name="Anna Falubo"), session=older)
+    make_certificate(create_user(name="Bo Falubo"), session=newer)
+    auth.login_as(create_user(role=Role.COORDINATOR))
+    offered = client.get("/certificates/").get_data(as_text=True)
+    assert "Nyare (" in offered and "Äldre (" not in offered
+    asked = client.get(f"/certificates/?session={older.id}")
+    html = asked.get_data(as_text=True)
+    assert asked.status_code == 200 and "Äldre (" in html
+    assert "Anna Falubo" in html and "Bo Falubo" not in html

@@ -2,7 +2,7 @@
 
 import csv
 import io
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from openpyxl import load_workbook
@@ -51,7 +51,27 @@ def test_coverage_is_a_fixed_number_of_queries(falun_story, create_user, courses
         complete(create_user(municipality_code="2062"), courses["employee"])
     with QueryCounter(db.engine) as large:
         queries.coverage_by_municipality()
-    assert small.count == large.count == 1
+    assert small.count == large.count == 2  # staff trained, then the rest of the row
+
+
+def test_the_overview_counts_staff_trained_once_for_the_table_and_the_trend(
+    falun_story, create_user, courses
+):
+    before = queries.coverage_by_municipality()
+    for _ in range(3):
+        complete(create_user(municipality_code="2062"), courses["employee"])
+    now = datetime.now(UTC)
+    trained = queries.trained_by_month(now)
+    shared = queries.coverage_by_municipality(now, trained=trained)
+    assert shared == queries.coverage_by_municipality(now)
+    assert queries.by_month(now=now, trained=trained) == queries.by_month(now=now)
+    rows = {row.code: row for row in shared}
+    months = queries.by_month(now=now, trained=trained)
+    assert sum(m["trained_online"] + m["trained_via_session"] for m in months) == sum(
+        row.staff_trained for row in shared
+    )
+    mora_before = next(row for row in before if row.code == "2062")
+    assert rows["2062"].trained_online == mora_before.trained_online + 3
 
 
 @pytest.mark.parametrize(
