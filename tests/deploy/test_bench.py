@@ -22,8 +22,10 @@ def test_the_benchmark_runs_on_a_tiny_data_set(tmp_path):
     rows = [line for line in text.splitlines() if line.startswith("| ") and "---" not in line]
     for name in ("/healthz", "lesson page", "start page", "coordinator dashboard",
                  "admin overview", "GET /api/v1/coverage", "GET /api/v1/effect",
-                 "xAPI first page", "quiz submission, 20 at once"):  # fmt: skip
+                 "xAPI first page", "lesson page, 2 dashboards loading",
+                 "quiz submission, 20 at once"):  # fmt: skip
         measured = [row for row in rows if row.startswith(f"| {name} |")]
         assert len(measured) == 2, name  # both scales
         assert all(row.split("|")[6].strip() == "0" for row in measured), measured  # no errors
     assert text.count("20 of 20 attempts submitted") == 2 and "EXPLAIN" in text
+    assert "| alone ms |" in text and "| no request over 1 s (alone) |" in text
