@@ -1,5 +1,6 @@
 """Flask extensions, created here and bound to the app in create_app."""
 
+import sqlite3
 from datetime import UTC, datetime
 
 from flask_babel import Babel
@@ -9,7 +10,7 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy import DateTime, MetaData
+from sqlalchemy import DateTime, Engine, MetaData, event
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
@@ -22,6 +23,15 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_write_ahead_log(dbapi_connection, _connection_record) -> None:
+    """SQLite keeps a write-ahead log: readers and a writer no longer wait for each other, so a
+    background job can record its progress while its own long read (a print pack's rows) is
+    open, and pages read while someone saves."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.execute("PRAGMA journal_mode=WAL")
 
 
 class UTCDateTime(TypeDecorator):

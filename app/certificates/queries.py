@@ -22,6 +22,7 @@ from app.training.models import TrainingSession
 
 PAGE_SIZE = 100
 SESSION_CHOICES = 200  # sessions offered in the filter, latest first
+STREAM_BATCH = 500  # rows fetched at a time for the CSV and the print pack
 
 
 def verify_url(code: str) -> str:
@@ -162,7 +163,7 @@ def stream_rows(
 ) -> Iterator[CertificateRow]:
     """Every row of the filtered list, fetched in batches so memory stays flat (1 query)."""
     query, _order = _rows_query(scope, filters)
-    for row in db.session.execute(query.execution_options(yield_per=500)):
+    for row in db.session.execute(query.execution_options(yield_per=STREAM_BATCH)):
         if include_revoked or row[0].revoked_at is None:
             yield CertificateRow(*row)
 

@@ -8,6 +8,7 @@ from datetime import timedelta
 from pypdf import PdfReader
 
 from app.auth.models import Role
+from app.certificates import queries as certificate_queries
 from app.certificates import services as certificate_services
 from app.core.time import utcnow
 from app.extensions import db
@@ -32,6 +33,20 @@ def test_a_large_print_pack_is_a_zip_of_pdfs_of_part_size_each(
     pages = [len(PdfReader(io.BytesIO(archive.read(name))).pages) for name in names]
     assert pages == [2, 2, 1]
     response.close()
+
+
+def test_progress_is_written_while_the_job_still_reads_its_rows(
+    client, auth, create_user, make_certificate, finish_job, monkeypatch
+):
+    # Batches of 2 keep the read open across progress writes (as 500 do for a big pack);
+    # SQLite without its write-ahead log refused the write ("database is locked").
+    monkeypatch.setattr(certificate_queries, "STREAM_BATCH", 2)
+    monkeypatch.setattr(jobs, "PROGRESS_EVERY", 0)
+    for number in range(7):
+        make_certificate(create_user(name=f"Falubo {number}"))
+    auth.login_as(create_user(role=Role.COORDINATOR))
+    response = finish_job(client.post("/certificates/print-pack"))
+    assert len(PdfReader(io.BytesIO(response.data)).pages) == 7
 
 
 def test_only_the_person_who_started_a_job_sees_or_downloads_it(
