@@ -9,8 +9,8 @@ container:
 - `TRUSTED_PROXIES`: reverse proxies in front (the app's own setting). At 0 no peer may claim
   HTTPS through `X-Forwarded-Proto`; above 0 the proxy's headers are trusted, from any peer
   unless `FORWARDED_ALLOW_IPS` names the proxies' addresses;
-- `GUNICORN_TIMEOUT`: seconds a request may run (default 120: a municipality's certificate
-  print pack is one long PDF).
+- `GUNICORN_TIMEOUT`: seconds a request may run (default 120, generous: print packs and a
+  municipality's exports are background jobs, `bin/jobs`, so no request needs near that).
 """
 
 import os
@@ -22,11 +22,11 @@ bind = f"{os.environ.get('HOST') or '127.0.0.1'}:{os.environ.get('PORT') or '800
 workers = int(os.environ.get("WEB_CONCURRENCY") or min(2 * _cores + 1, 8))
 threads = int(os.environ.get("GUNICORN_THREADS") or 1)
 
-# Print packs and kit PDFs are rendered in the request; give them time, then recycle the worker.
+# Kit PDFs and attendance sheets are rendered in the request; print packs are background jobs.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT") or 120)
 graceful_timeout = 30
 keepalive = 5  # behind a proxy or load balancer that reuses connections (gthread only)
-# Restart each worker now and then (staggered) so memory held by a large PDF is given back.
+# Restart each worker now and then (staggered) so memory a large page or PDF held is given back.
 max_requests = 1000
 max_requests_jitter = 100
 # The heartbeat file on a RAM disk where there is one (containers), not on a slow disk.

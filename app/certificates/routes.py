@@ -1,7 +1,5 @@
 """Certificates: a learner's own, the coordinator's list and print pack, public verification."""
 
-from datetime import datetime
-
 from flask import (
     Blueprint,
     abort,
@@ -20,7 +18,6 @@ from app.certificates.codes import display_code, normalise_code
 from app.certificates.forms import CertificateFilterForm, RevokeForm, VerifyForm
 from app.certificates.pdf import certificate_pdf
 from app.core.access import requires
-from app.core.exports import csv_bytes, local_time
 from app.core.responses import attachment
 from app.core.validation import known_args
 from app.extensions import limiter
@@ -132,31 +129,17 @@ def print_pack():
     return redirect(url_for("jobs.show", job_id=job.id))
 
 
-@bp.get("/certificates/list.csv")
+@bp.post("/certificates/list.csv")
 @requires(may_list)
 def export_csv():
-    """The filtered list as CSV for Excel (the same selection as the print pack, with revoked)."""
+    """Start the filtered list as CSV for Excel (the same selection as the print pack, with
+    revoked ones) as a background job."""
     _form, filters = _filters_from_request()
     if filters is None:
         return _back_to_filters()
-    header = [_("Verifieringskod"), _("Namn"), _("E-post"), _("Kurs"), _("Kursversion"),
-              _("Kommun"), _("Utfärdat"), _("Utbildare"), _("Status")]  # fmt: skip
-    rows = (
-        [
-            display_code(row.certificate.code),
-            row.certificate.holder_name,
-            row.email,
-            row.certificate.course_title,
-            row.certificate.course_version,
-            row.municipality_name,
-            local_time(row.certificate.issued_at).date(),
-            row.certificate.trainer_name,
-            _("återkallat") if row.certificate.revoked else _("giltigt"),
-        ]
-        for row in queries.stream_rows(scope_of(current_user), filters)
-    )
-    stamp = datetime.now().strftime("%Y-%m-%d")
-    return attachment(csv_bytes(header, rows), f"intyg-{stamp}.csv", "text/csv")
+    back = url_for(".index", **known_args(FILTER_NAMES))
+    job = services.start_list_csv(current_user, filters, back)
+    return redirect(url_for("jobs.show", job_id=job.id))
 
 
 @bp.route("/certificates/<int(max=2147483647):certificate_id>/revoke", methods=["GET", "POST"])

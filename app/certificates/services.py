@@ -16,10 +16,10 @@ from app.auth.models import User
 from app.auth.signals import agent_role_ended
 from app.certificates import queries
 from app.certificates.access import Scope, may_list, scope_of
-from app.certificates.codes import new_code
+from app.certificates.codes import display_code, new_code
 from app.certificates.models import Certificate
 from app.certificates.pdf import CertificatePage, write_pages
-from app.core.exports import local_time
+from app.core.exports import csv_bytes, local_time
 from app.core.time import utcnow
 from app.core.urls import external_url
 from app.courses.models import Audience, Course, CourseCompletion
@@ -240,6 +240,39 @@ def write_print_pack(
 def start_print_pack(owner: User, filters: queries.CertificateFilter, count: int, back: str):
     """Queue the print pack of the filtered list as `owner`'s background job."""
     return jobs.start("print_pack", owner, count, {"filters": filters.as_params()}, back)
+
+
+def start_list_csv(owner: User, filters: queries.CertificateFilter, back: str):
+    """Queue the filtered list (revoked ones too) as CSV for Excel, `owner`'s background job."""
+    return jobs.start("certificates_csv", owner, 0, {"filters": filters.as_params()}, back)
+
+
+def _list_csv(owner: User, params: dict) -> tuple[str, bytes] | None:
+    """The list as its owner may see it now: a row per certificate, latest first."""
+    if not may_list(owner):
+        return None
+    filters = queries.CertificateFilter.from_params(params["filters"])
+    header = [_("Verifieringskod"), _("Namn"), _("E-post"), _("Kurs"), _("Kursversion"),
+              _("Kommun"), _("Utfärdat"), _("Utbildare"), _("Status")]  # fmt: skip
+    rows = (
+        [
+            display_code(row.certificate.code),
+            row.certificate.holder_name,
+            row.email,
+            row.certificate.course_title,
+            row.certificate.course_version,
+            row.municipality_name,
+            local_time(row.certificate.issued_at).date(),
+            row.certificate.trainer_name,
+            _("återkallat") if row.certificate.revoked else _("giltigt"),
+        ]
+        for row in queries.stream_rows(scope_of(owner), filters)
+    )
+    stamp = local_time(utcnow()).strftime("%Y-%m-%d")
+    return f"intyg-{stamp}.csv", csv_bytes(header, rows)
+
+
+jobs.file_handler("certificates_csv", _l("Intygslista"), _list_csv)
 
 
 @jobs.handler("print_pack", _l("Utskriftspaket med intyg"))

@@ -7,15 +7,20 @@ from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
 from babel.numbers import format_decimal
+from flask_babel import lazy_gettext as _l
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
+from app.auth.models import User
 from app.core.exports import xlsx_workbook
 from app.core.pdf import TaggedParagraph
 from app.core.pdfdoc import a4_document, build, styles, table
 from app.core.time import utcnow
 from app.effect import queries
+from app.effect.access import may_set_factors
 from app.effect.factors import GOAL_2015, GOAL_2020, Factors
+from app.jobs import services as jobs
+from app.jobs.models import Job
 from app.reports.queries import Coverage, coverage_by_municipality
 
 
@@ -151,3 +156,22 @@ def report_pdf(report: YearReport) -> bytes:
     buffer = io.BytesIO()
     build(a4_document(buffer, title, "Årsrapport om resfria möten och sparad energi"), story, title)
     return buffer.getvalue()
+
+
+def _report_file(owner: User, params: dict) -> tuple[str, bytes] | None:
+    """The yearly report as PDF or Excel, if its owner may still make it."""
+    if not may_set_factors(owner):
+        return None
+    year = params["year"]
+    report = year_report(year)
+    if params["kind"] == "pdf":
+        return f"resfria-moten-{year}.pdf", report_pdf(report)
+    return f"resfria-moten-{year}.xlsx", report_xlsx(report)
+
+
+def start_report(owner: User, year: int, kind: str, back: str) -> Job:
+    """Queue the yearly report (it reads every municipality's year) as `owner`'s job."""
+    return jobs.start("effect_report", owner, 0, {"year": year, "kind": kind}, back)
+
+
+jobs.file_handler("effect_report", _l("Årsrapport om resfria möten"), _report_file)

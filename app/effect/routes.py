@@ -8,7 +8,6 @@ from flask_login import current_user
 
 from app.core.access import requires
 from app.core.csvfile import pack, unpack
-from app.core.responses import attachment
 from app.core.time import STOCKHOLM, utcnow
 from app.core.validation import query_int
 from app.effect import queries, services
@@ -23,14 +22,13 @@ from app.effect.forms import (
     MunicipalityEffectForm,
 )
 from app.effect.models import TravelFreeMeeting
-from app.effect.report import report_pdf, report_xlsx, year_report
+from app.effect.report import start_report
 from app.extensions import db
 from app.municipalities.access import get_municipality_or_404, may_see_every_municipality
 from app.municipalities.models import Municipality
 from app.reports.queries import coverage_of
 
 bp = Blueprint("effect", __name__, url_prefix="/effect")
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _year() -> int:
@@ -248,11 +246,9 @@ def municipality_settings(code: str):
     return redirect(url_for(".how", _anchor=f"m-{code}"))
 
 
-@bp.get("/report-<int(min=2000,max=2100):year>.<any(pdf, xlsx):kind>")
+@bp.post("/report-<int(min=2000,max=2100):year>.<any(pdf, xlsx):kind>")
 @requires(may_set_factors)
 def report(year: int, kind: str):
-    """The yearly report for the funder, as PDF or Excel."""
-    data = year_report(year)
-    if kind == "pdf":
-        return attachment(report_pdf(data), f"resfria-moten-{year}.pdf", "application/pdf")
-    return attachment(report_xlsx(data), f"resfria-moten-{year}.xlsx", XLSX)
+    """Start the yearly report for the funder, as PDF or Excel (a background job)."""
+    job = start_report(current_user, year, kind, back=url_for(".overview", year=year))
+    return redirect(url_for("jobs.show", job_id=job.id))

@@ -17,6 +17,7 @@ from typing import Any
 
 from flask import Flask, current_app
 from flask_babel import force_locale, get_locale
+from flask_babel import gettext as _
 
 from app.auth.models import User
 from app.core.time import utcnow
@@ -81,6 +82,24 @@ def start(kind: str, owner: User, total: int, params: dict[str, Any], back: str)
     db.session.commit()
     _enqueue(job.id)
     return job
+
+
+def file_handler(
+    kind: str, label: str, make: Callable[[User, dict], tuple[str, bytes] | None]
+) -> None:
+    """Register a job that makes one file in memory (an export): `make(owner, params)` gives
+    (download name, data), or None when the owner may no longer have it."""
+
+    def work(job: Job, path: Path, _progress) -> str:
+        owner = db.session.get(User, job.owner_id)
+        made = make(owner, job.params) if owner is not None else None
+        if made is None:
+            raise JobFailed(_("Du har inte längre behörighet till den här filen."))
+        name, data = made
+        path.write_bytes(data)
+        return name
+
+    KINDS[kind] = Kind(work, label)
 
 
 def _enqueue(job_id: int) -> None:

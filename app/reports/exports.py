@@ -1,7 +1,6 @@
-"""The municipality's people and sessions for Excel, made as background jobs (a large
-municipality's list takes seconds): CSV with BOM and `;`, or XLSX, in the asker's language."""
-
-from pathlib import Path
+"""The coverage table and a municipality's people and sessions for Excel, made as background
+jobs (at national scale they take seconds): CSV with BOM and `;`, or XLSX, in the asker's
+language."""
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -16,7 +15,7 @@ from app.labels import label
 from app.municipalities.access import can_see_municipality
 from app.municipalities.models import Municipality
 from app.reports import queries
-from app.reports.access import may_see_coverage
+from app.reports.access import may_see_coverage, may_see_every_municipality
 from app.training.models import SessionMode
 
 
@@ -58,23 +57,38 @@ def _sessions(place: Municipality) -> tuple[str, list[str], list[list]]:
     return f"tillfallen-{place.code}", header, rows
 
 
-def _export(table):
-    """The job that writes a table of the municipality, as its owner may see it now."""
+def _table_file(table):
+    """The export of a table of the municipality, as its owner may see it now."""
 
-    def work(job: Job, path: Path, progress) -> str:
-        owner = db.session.get(User, job.owner_id)
-        place = db.session.scalar(db.select(Municipality).filter_by(code=job.params["code"]))
-        if not (owner and place and may_see_coverage(owner) and can_see_municipality(owner, place)):
-            raise jobs.JobFailed(_("Du har inte längre behörighet att se den här kommunens lista."))
+    def make(owner: User, params: dict) -> tuple[str, bytes] | None:
+        place = db.session.scalar(db.select(Municipality).filter_by(code=params["code"]))
+        if not (place and may_see_coverage(owner) and can_see_municipality(owner, place)):
+            return None
         name, header, rows = table(place)
-        if job.params["kind"] == "csv":
-            path.write_bytes(csv_bytes(header, rows))
-        else:
-            path.write_bytes(xlsx_bytes(place.name, header, rows))
-        return f"{name}.{job.params['kind']}"
+        if params["kind"] == "csv":
+            return f"{name}.csv", csv_bytes(header, rows)
+        return f"{name}.xlsx", xlsx_bytes(place.name, header, rows)
 
-    return work
+    return make
 
 
-jobs.handler("people_export", _l("Personallista med utbildning"))(_export(_people))
-jobs.handler("sessions_export", _l("Tillfällen"))(_export(_sessions))
+def _coverage_file(owner: User, params: dict) -> tuple[str, bytes] | None:
+    """The coverage table of every municipality, then the totals (the programme office's)."""
+    if not may_see_every_municipality(owner):
+        return None
+    rows = queries.coverage_by_municipality()
+    header = [str(column.label) for column in queries.COVERAGE_COLUMNS]
+    cells = [row.cells() for row in [*rows, queries.totals(rows)]]
+    if params["kind"] == "csv":
+        return "tackning.csv", csv_bytes(header, cells)
+    return "tackning.xlsx", xlsx_bytes(_("Täckning"), header, cells)
+
+
+def start_coverage(owner: User, kind: str, back: str) -> Job:
+    """Queue the coverage table as CSV or XLSX."""
+    return jobs.start("coverage_export", owner, 0, {"kind": kind}, back)
+
+
+jobs.file_handler("people_export", _l("Personallista med utbildning"), _table_file(_people))
+jobs.file_handler("sessions_export", _l("Tillfällen"), _table_file(_sessions))
+jobs.file_handler("coverage_export", _l("Täckning per kommun"), _coverage_file)

@@ -2,12 +2,9 @@
 
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import format_decimal
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.core.access import requires
-from app.core.exports import csv_bytes, xlsx_bytes
-from app.core.responses import attachment
 from app.core.time import utcnow
 from app.municipalities.access import get_municipality_or_404
 from app.reports import exports, queries
@@ -75,25 +72,12 @@ def municipality(code: str):
     )
 
 
-def _coverage_table() -> tuple[list[str], list[list]]:
-    """The coverage export: a header and a row per municipality, then the totals."""
-    rows = queries.coverage_by_municipality()
-    header = [str(column.label) for column in queries.COVERAGE_COLUMNS]
-    return header, [row.cells() for row in [*rows, queries.totals(rows)]]
-
-
-@bp.get("/coverage.<any(csv, xlsx):kind>")
+@bp.post("/coverage.<any(csv, xlsx):kind>")
 @requires(may_see_every_municipality)
 def coverage_export(kind: str):
-    """The coverage table for Excel (CSV with BOM and `;`, or XLSX)."""
-    header, rows = _coverage_table()
-    if kind == "csv":
-        return attachment(csv_bytes(header, rows), "tackning.csv", "text/csv")
-    data = xlsx_bytes(_("Täckning"), header, rows)
-    return attachment(data, "tackning.xlsx", XLSX)
-
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    """Start the coverage table for Excel (CSV with BOM and `;`, or XLSX) as a background job."""
+    job = exports.start_coverage(current_user, kind, back=url_for(".overview"))
+    return redirect(url_for("jobs.show", job_id=job.id))
 
 
 @bp.post("/<code>/<any(people, sessions):table>.<any(csv, xlsx):kind>")

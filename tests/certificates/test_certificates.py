@@ -22,6 +22,7 @@ from app.training.services import create_session
 from tests.conftest import app_with_empty_database
 from tests.core.pdf_tags import assert_accessible
 from tests.courses.test_completion import certify, pass_quiz
+from tests.jobs.fixtures import download
 from tests.quizzes.fixtures import read_all_lessons
 from tests.training.fixtures import details
 
@@ -273,7 +274,7 @@ def test_csv_lists_the_same_selection_safely_for_excel(client, auth, create_user
     make_certificate(create_user(name="Åsa Öberg"))
     make_certificate(create_user(name="Morabo", municipality_code="2062"))
     auth.login_as(create_user(role=Role.COORDINATOR))
-    response = client.get("/certificates/list.csv")
+    response = download(client, "/certificates/list.csv")
     assert response.status_code == 200
     assert response.data.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig")), delimiter=";"))

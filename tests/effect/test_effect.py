@@ -166,7 +166,7 @@ def test_access_across_roles_and_municipalities(client, auth, create_user, munic
     assert client.get("/api/v1/municipalities/2080/effect").status_code == 404
     assert [m["code"] for m in client.get("/api/v1/effect").json["municipalities"]] == ["2062"]
     assert client.post("/effect/how", data={"car_share": "10"}).status_code == 403
-    assert client.get(f"/effect/report-{YEAR}.pdf").status_code == 403
+    assert client.post(f"/effect/report-{YEAR}.pdf").status_code == 403
 
 
 def test_logging_correcting_and_removing_keep_history(client, auth, create_user):
@@ -231,6 +231,24 @@ def test_the_report_holds_the_apis_figures(client, create_user, municipalities):
     assert_accessible(pdf)
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
     assert "1 580" in text and f"{api['totals']['meetings']} resfria möten" in text
+
+
+def test_the_report_buttons_make_the_files_in_the_background(
+    client, auth, create_user, municipalities, finish_job
+):
+    entry(municipalities["2062"], trips=10, meetings=7)
+    auth.login_as(create_user(role=Role.ADMIN))
+    page = client.get(f"/effect/?year={YEAR}").get_data(as_text=True)
+    assert f'formaction="/effect/report-{YEAR}.pdf"' in page
+    pdf = finish_job(client.post(f"/effect/report-{YEAR}.pdf"))
+    assert pdf.headers["Content-Type"] == "application/pdf"
+    assert "7 resfria möten" in " ".join(
+        p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages
+    )
+    sheet = openpyxl.load_workbook(
+        io.BytesIO(finish_job(client.post(f"/effect/report-{YEAR}.xlsx")).data)
+    )
+    assert f"Effekt {YEAR}" in sheet.sheetnames
 
 
 def test_query_counts_stay_the_same_as_the_log_grows(client, auth, create_user, municipalities):

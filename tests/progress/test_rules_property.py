@@ -280,11 +280,11 @@ def test_every_figure_agrees_with_the_reference(
     exported = {
         row["Kod"]: row
         for row in csv.DictReader(
-            io.StringIO(admin_client.get("/reports/coverage.csv").data.decode("utf-8-sig")),
+            io.StringIO(download(admin_client, "/reports/coverage.csv").data.decode("utf-8-sig")),
             delimiter=";",
         )
     }
-    sheet = load_workbook(io.BytesIO(admin_client.get("/reports/coverage.xlsx").data)).active
+    sheet = load_workbook(io.BytesIO(download(admin_client, "/reports/coverage.xlsx").data)).active
     header, *xlsx_rows = [list(row) for row in sheet.iter_rows(values_only=True)]
     xlsx = {row[0]: dict(zip(header, row, strict=True)) for row in xlsx_rows}
     headline = {row.code: row for row in queries.coverage_by_municipality()}

@@ -110,10 +110,10 @@ def test_exports_are_excel_safe_and_scoped(client, auth, create_user, falun_stor
     assert client.post("/reports/2062/people.csv").status_code == 404
     workbook = load_workbook(io.BytesIO(download(client, "/reports/2080/people.xlsx").data))
     assert workbook.active["A1"].value == "Namn"
-    assert client.get("/reports/coverage.csv").status_code == 403
+    assert client.post("/reports/coverage.csv").status_code == 403
     auth.logout()
     auth.login_as(create_user(role=Role.ADMIN))
-    sheet = load_workbook(io.BytesIO(client.get("/reports/coverage.xlsx").data)).active
+    sheet = load_workbook(io.BytesIO(download(client, "/reports/coverage.xlsx").data)).active
     names = [cell.value for cell in sheet["B"]][1:]
     assert "Falun" in names and "Dalarna" in names
 

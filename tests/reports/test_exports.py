@@ -23,20 +23,15 @@ def reader(client, auth, create_user, role: str, language: str):
     return client
 
 
-def _fetch(client, path: str):
-    """The coverage table downloads at once; a municipality's lists are background jobs."""
-    return client.get(path) if path.startswith("/reports/coverage") else download(client, path)
-
-
 def csv_rows(client, path: str) -> list[dict[str, str]]:
     """A CSV export read as Swedish Excel reads it (BOM, `;`)."""
-    text = _fetch(client, path).data.decode("utf-8-sig")
+    text = download(client, path).data.decode("utf-8-sig")
     return list(csv.DictReader(io.StringIO(text), delimiter=";"))
 
 
 def xlsx_rows(client, path: str) -> list[dict]:
     """An XLSX export's cells by header, with the openpyxl cells (to ask is_date)."""
-    sheet = load_workbook(io.BytesIO(_fetch(client, path).data)).active
+    sheet = load_workbook(io.BytesIO(download(client, path).data)).active
     header, *rows = list(sheet.iter_rows())
     return [{top.value: cell for top, cell in zip(header, row, strict=True)} for row in rows]
 
