@@ -38,6 +38,7 @@ class Job(db.Model):
     total: Mapped[int] = mapped_column(default=0)
     filename: Mapped[str] = mapped_column(String(200), default="")  # the download's name
     stored_as: Mapped[str] = mapped_column(String(100), default="")  # the file in JOBS_DIR
+    message: Mapped[str] = mapped_column(String(300), default="")  # what was done, if no file
     error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

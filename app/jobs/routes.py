@@ -32,6 +32,7 @@ def state_of(job: Job) -> dict:
         "percent": job.percent,
         "download": url_for(".download", job_id=job.id) if done else None,
         "filename": job.filename if done else None,
+        "message": job.message if job.state == JobState.DONE else None,
     }
 
 

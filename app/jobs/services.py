@@ -15,12 +15,13 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask, current_app, g
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 
 from app.auth.models import User
 from app.core.time import utcnow
+from app.core.urls import public_base
 from app.extensions import db
 from app.jobs.models import Job, JobState
 
@@ -29,8 +30,9 @@ KEEP = timedelta(days=1)  # a finished job's file can be downloaded this long
 TIMEOUT = timedelta(hours=1)  # the longest a job may run
 PROGRESS_EVERY = 0.5  # seconds between progress writes
 
-# What a kind of job does: (job, the file to write, report progress) -> the download's name.
-Handler = Callable[[Job, Path, Callable[[int], None]], str]
+# What a kind of job does: (job, the file to write, report progress) -> the download's name,
+# or ("", what was done) for a job that leaves no file (such as sending e-mail).
+Handler = Callable[[Job, Path, Callable[[int], None]], str | tuple[str, str]]
 
 
 @dataclass(frozen=True)
@@ -77,7 +79,7 @@ def start(kind: str, owner: User, total: int, params: dict[str, Any], back: str)
     clear_expired()
     locale = str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
     job = Job(kind=kind, owner_id=owner.id, total=total,
-              params={**params, "back": back, "locale": locale})  # fmt: skip
+              params={**params, "back": back, "locale": locale, "base": public_base()})  # fmt: skip
     db.session.add(job)
     db.session.commit()
     _enqueue(job.id)
@@ -151,8 +153,9 @@ def _work(job_id: int) -> None:
     stored_as = f"{job_id}-{secrets.token_hex(8)}"
     path = jobs_dir() / stored_as
     try:
+        g.public_base = job.params.get("base")  # links in the file point where the asker was
         with force_locale(job.params.get("locale") or current_app.config["BABEL_DEFAULT_LOCALE"]):
-            filename = KINDS[job.kind].work(job, path, _progress(job_id))
+            made = KINDS[job.kind].work(job, path, _progress(job_id))
     except Exception as error:
         path.unlink(missing_ok=True)
         db.session.rollback()
@@ -161,9 +164,11 @@ def _work(job_id: int) -> None:
             log.exception("Job %d (%s) failed", job_id, job.kind)
         _update(job_id, state=JobState.FAILED, error=message, finished_at=utcnow())
         return
-    _update(job_id, state=JobState.DONE, done=job.total, filename=filename,
+    filename, message = made if isinstance(made, tuple) else (made, "")
+    stored_as = stored_as if filename else ""
+    _update(job_id, state=JobState.DONE, done=job.total, filename=filename, message=message,
             stored_as=stored_as, finished_at=utcnow())  # fmt: skip
-    log.info("Job %d (%s) done: %s", job_id, job.kind, filename)
+    log.info("Job %d (%s) done: %s", job_id, job.kind, filename or message)
 
 
 def _update(job_id: int, **values) -> None:

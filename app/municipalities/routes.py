@@ -21,7 +21,6 @@ from app.auth.services import send_activation_links
 from app.auth.slips import activation_slips_pdf
 from app.core.access import requires
 from app.core.csvfile import pack, unpack
-from app.core.exports import csv_bytes
 from app.core.responses import attachment
 from app.core.time import utcnow
 from app.core.validation import known_args
@@ -38,6 +37,7 @@ from app.municipalities.access import (
     may_set_targets,
     roles_assignable_by,
 )
+from app.municipalities.activation import start as start_activation
 from app.municipalities.facts import FACTS, facts_of
 from app.municipalities.forms import (
     FactsForm,
@@ -330,32 +330,15 @@ def _roster_counts(report: roster.RosterReport) -> dict[str, str]:
     }
 
 
-@bp.post("/<code>/activation/send")
+@bp.post("/<code>/activation/<any(send, csv, pdf):kind>")
 @requires(may_manage_people)
-def send_activation(code: str):
-    """E-mail an activation link to everyone here who has not chosen a password yet."""
+def activation(code: str, kind: str):
+    """Activation links for everyone here who has not chosen a password: e-mailed ("send"), or
+    as a CSV or slips to print; a background job whose page shows how far it has come."""
     municipality = get_municipality_or_404(code)
-    waiting = queries.waiting_for_activation(municipality, current_user)
-    count = send_activation_links(waiting, by=current_user)
-    flash(_("Aktiveringslänkar skickas till %(n)d personer.", n=count), "info")
-    return redirect(url_for(".people", code=code))
-
-
-@bp.get("/<code>/activation.<any(csv, pdf):kind>")
-@requires(may_manage_people)
-def activation_links(code: str, kind: str):
-    """The activation links of those who have not chosen a password: CSV, or slips to print."""
-    municipality = get_municipality_or_404(code)
-    people = [
-        (person.name, person.email, link_url(person, LinkPurpose.ACTIVATE))
-        for person in queries.waiting_for_activation(municipality, current_user)
-    ]
-    name = f"aktiveringslankar-{municipality.code}"
-    if kind == "csv":
-        header = [_("Namn"), _("E-post"), _("Aktiveringslänk")]
-        return attachment(csv_bytes(header, people), f"{name}.csv", "text/csv")
-    data = activation_slips_pdf(people, municipality.name)
-    return attachment(data, f"{name}.pdf", "application/pdf")
+    job = start_activation(current_user, municipality, kind,
+                           back=url_for(".people", code=municipality.code))  # fmt: skip
+    return redirect(url_for("jobs.show", job_id=job.id))
 
 
 @bp.get("/facts")

@@ -29,6 +29,7 @@ def upgrade():
         sa.Column("total", sa.Integer(), nullable=False),
         sa.Column("filename", sa.String(length=200), nullable=False),
         sa.Column("stored_as", sa.String(length=100), nullable=False),
+        sa.Column("message", sa.String(length=300), nullable=False),
         sa.Column("error", sa.Text(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("finished_at", sa.DateTime(timezone=True), nullable=True),

@@ -13,6 +13,7 @@ from app.auth.links import LinkPurpose, link_token
 from app.auth.models import Role
 from app.extensions import db
 from app.mail.models import OutboxMessage
+from tests.jobs.fixtures import download, wait_for_job
 
 NEW_PASSWORD = "tre gröna mötesrum"
 
@@ -40,7 +41,8 @@ def test_coordinator_sends_activation_and_the_newcomer_gets_in(client, auth, new
     auth.login_as(create_user(role=Role.COORDINATOR))
     page = client.get("/municipalities/2080").get_data(as_text=True)
     assert "1 personer har inte valt lösenord" in page
-    client.post("/municipalities/2080/activation/send")
+    sent = wait_for_job(client, client.post("/municipalities/2080/activation/send"))
+    assert sent["message"] == "Klart: en aktiveringslänk skickas till 1 person."
     auth.logout()
     (link,) = links_in_outbox("activation")
     form = client.get(path_of(link))
@@ -128,19 +130,20 @@ def test_activation_links_as_csv_and_slips_for_ones_own_municipality_only(
     client, auth, newcomer, create_user
 ):
     auth.login_as(create_user(role=Role.COORDINATOR))
-    rows = list(csv.reader(io.StringIO(client.get("/municipalities/2080/activation.csv").data.decode(
+    rows = list(csv.reader(io.StringIO(download(client, "/municipalities/2080/activation/csv").data.decode(
         "utf-8-sig")), delimiter=";"))  # fmt: skip
     assert rows[1][:2] == ["Ny Anställd", "nyanstalld@falun.se"] and "/activate/" in rows[1][2]
+    assert rows[1][2].startswith("http://localhost/activate/"), "made in a job, for this host"
     assert len(rows) == 2, "only those without a password"
-    pdf = PdfReader(io.BytesIO(client.get("/municipalities/2080/activation.pdf").data))
+    pdf = PdfReader(io.BytesIO(download(client, "/municipalities/2080/activation/pdf").data))
     text = pdf.pages[0].extract_text()
     assert "Ny Anställd" in text and "nyanstalld@falun.se" in text
-    for url in ("/municipalities/2062/activation.csv", "/municipalities/2062/activation.pdf"):
-        assert client.get(url).status_code == 404
+    for url in ("/municipalities/2062/activation/csv", "/municipalities/2062/activation/pdf"):
+        assert client.post(url).status_code == 404
     assert client.post("/municipalities/2062/activation/send").status_code == 404
     auth.logout()
     auth.login_as(create_user(role=Role.EMPLOYEE))
-    assert client.get("/municipalities/2080/activation.csv").status_code == 403
+    assert client.post("/municipalities/2080/activation/csv").status_code == 403
 
 
 def test_login_page_offers_a_forgotten_password_and_the_municipal_sign_in_when_there_is_one(
@@ -237,7 +240,7 @@ def test_a_coordinator_never_gets_a_fellow_coordinators_activation_link(client, 
     fellow.password_hash = None
     db.session.commit()
     auth.login_as(create_user(role=Role.COORDINATOR))
-    listed = client.get("/municipalities/2080/activation.csv").data.decode("utf-8-sig")
+    listed = download(client, "/municipalities/2080/activation/csv").data.decode("utf-8-sig")
     assert "kollega.koord@falun.se" not in listed
-    client.post("/municipalities/2080/activation/send")
+    wait_for_job(client, client.post("/municipalities/2080/activation/send"))
     assert links_in_outbox("activation") == []

@@ -31,7 +31,11 @@ def test_import_activate_and_start_learning(page: Page, live_server, create_user
     expect(page.get_by_text("2 personer har inte valt lösenord ännu.")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Skicka aktiveringslänkar (2)").click()
-    expect(page.get_by_text("Aktiveringslänkar skickas till 2 personer.")).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Aktiveringslänkar per e-post")
+    expect(page.get_by_role("status")).to_have_text(
+        "Klart: aktiveringslänkar skickas till 2 personer."
+    )
+    assert_accessible(page)
     page.get_by_role("button", name="Logga ut").click()
 
     db.session.expire_all()

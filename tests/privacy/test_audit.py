@@ -17,6 +17,7 @@ from app.privacy.services import audit
 from app.training.models import AttendanceStatus
 from app.training.services import create_session, mark_attendance, register, reopen_session
 from tests.courses.test_pages import QueryCounter
+from tests.jobs.fixtures import wait_for_job
 from tests.training.fixtures import certify_agent, details, move
 
 
@@ -54,7 +55,8 @@ def test_a_roster_import_and_activation_links_are_logged(client, auth, create_us
     roster = "email;name;role\nny@falun.se;Ny Person;employee\nfel;Fel;employee\n"
     data = base64.b64encode(roster.encode()).decode()
     assert client.post("/municipalities/2080/roster", data={"data": data}).status_code == 302
-    assert client.post("/municipalities/2080/activation/send").status_code == 302
+    sent = wait_for_job(client, client.post("/municipalities/2080/activation/send"))
+    assert sent["state"] == "done"
     logged = entries()
     falun = coordinator.municipality_id
     assert logged[0] == (coordinator.id, AuditAction.ROSTER_IMPORTED, None, falun,

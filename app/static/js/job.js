@@ -14,8 +14,11 @@
     fetch(box.dataset.statusUrl, { credentials: "same-origin", cache: "no-store" })
       .then(function (response) { return response.ok ? response.json() : Promise.reject(); })
       .then(function (job) {
-        if (job.total || job.download) bar.value = job.percent;
-        if (job.download) {
+        if (job.total || job.state === "done") bar.value = job.percent;
+        if (job.message) {
+          wait.hidden = true;
+          status.textContent = job.message;
+        } else if (job.download) {
           var link = download.querySelector("a");
           link.href = job.download;
           link.textContent = box.dataset.textDownload.replace("{name}", job.filename);
