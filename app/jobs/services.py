@@ -18,6 +18,7 @@ from typing import Any
 from flask import Flask, current_app, g
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
+from redis.exceptions import RedisError
 
 from app.auth.models import User
 from app.core.time import utcnow
@@ -82,7 +83,12 @@ def start(kind: str, owner: User, total: int, params: dict[str, Any], back: str)
               params={**params, "back": back, "locale": locale, "base": public_base()})  # fmt: skip
     db.session.add(job)
     db.session.commit()
-    _enqueue(job.id)
+    try:
+        _enqueue(job.id)
+    except RedisError:
+        log.exception("Job %d (%s) could not be queued", job.id, kind)
+        refused = _("Bakgrundsjobben kan inte startas just nu. Försök igen om en stund.")
+        _update(job.id, state=JobState.FAILED, error=refused, finished_at=utcnow())
     return job
 
 

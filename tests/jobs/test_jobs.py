@@ -120,3 +120,16 @@ def test_starting_a_job_clears_those_older_than_a_day(
 def test_without_redis_the_worker_command_refuses(runner):
     result = runner.invoke(args=["jobs", "work", "--burst"])
     assert result.exit_code != 0 and "REDIS_URL is not set" in result.output
+
+
+def test_a_queue_that_does_not_answer_fails_the_job_with_a_clear_message(
+    app, client, auth, create_user, make_certificate
+):
+    app.config["REDIS_URL"] = "redis://127.0.0.1:1/0"  # nothing listens there
+    make_certificate(create_user(name="Anna Falubo"))
+    auth.login_as(create_user(role=Role.COORDINATOR))
+    started = client.post("/certificates/print-pack")
+    assert started.status_code == 302
+    page = client.get(started.location)
+    assert page.status_code == 200
+    assert "Bakgrundsjobben kan inte startas just nu." in page.get_data(as_text=True)
