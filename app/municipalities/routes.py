@@ -295,9 +295,12 @@ def roster_import(code: str):
         except roster.RosterRefused as error:
             refused = str(error)
         else:
+            if len(report.rows) > roster.IN_REQUEST:
+                back = url_for(".people", code=code)
+                job = roster.start_saving(current_user, municipality, confirm.data.data, back)
+                return redirect(url_for("jobs.show", job_id=job.id))
             roster.apply(report, by=current_user)
-            flash(_("Personallistan är inläst: %(created)s, %(updated)s och %(rejected)s.",
-                    **_roster_counts(report)), "info")  # fmt: skip
+            flash(roster.saved_message(report), "info")
             return redirect(url_for(".people", code=code))
     elif upload.validate_on_submit():
         raw = upload.file.data.read(roster.MAX_BYTES + 1)
@@ -309,25 +312,9 @@ def roster_import(code: str):
     status = 422 if refused or upload.errors else 200
     return render_template(
         "municipalities/roster.html", municipality=municipality, upload=upload,
-        report=report, counts=_roster_counts(report) if report else None, data=data,
+        report=report, counts=roster.counts_in_words(report) if report else None, data=data,
         refused=refused,
     ), status  # fmt: skip
-
-
-def _roster_counts(report: roster.RosterReport) -> dict[str, str]:
-    """The import's counts as words, singular or plural ("1 avvisad rad", "3 avvisade rader")."""
-    return {
-        "created": ngettext("%(num)d ny person", "%(num)d nya personer", report.count("created")),
-        "updated": ngettext(
-            "%(num)d ändrad person", "%(num)d ändrade personer", report.count("updated")
-        ),
-        "unchanged": ngettext(
-            "%(num)d oförändrad person", "%(num)d oförändrade personer", report.count("unchanged")
-        ),
-        "rejected": ngettext(
-            "%(num)d avvisad rad", "%(num)d avvisade rader", report.count("rejected")
-        ),
-    }
 
 
 @bp.post("/<code>/activation/<any(send, csv, pdf):kind>")

@@ -6,7 +6,9 @@ import pytest
 
 from app.auth.models import Role, User
 from app.extensions import db
+from app.municipalities import roster
 from app.municipalities.models import Municipality
+from tests.jobs.fixtures import wait_for_job
 
 
 def users() -> dict[str, User]:
@@ -124,6 +126,24 @@ def test_coordinator_previews_then_confirms_in_the_browser(client, auth, create_
     assert response.status_code == 302
     assert "ny@falun.se" in users() and "mora@x.se" not in users()
     assert client.get("/municipalities/2062/roster").status_code == 404
+
+
+def test_a_long_list_is_saved_in_the_background(client, auth, create_user, monkeypatch):
+    monkeypatch.setattr(roster, "IN_REQUEST", 2)
+    auth.login_as(create_user(role=Role.COORDINATOR))
+    csv = "email;name;role\n" + "".join(f"ny{n}@falun.se;Ny {n};employee\n" for n in range(3))
+    html = client.post(
+        "/municipalities/2080/roster",
+        data={"file": (io.BytesIO(csv.encode()), "lista.csv")},
+        content_type="multipart/form-data",
+    ).get_data(as_text=True)
+    data = html.split('name="data" value="')[1].split('"')[0]
+    saved = wait_for_job(client, client.post("/municipalities/2080/roster", data={"data": data}))
+    assert saved["message"] == (
+        "Personallistan är inläst: 3 nya personer, 0 ändrade personer och 0 avvisade rader."
+    )
+    db.session.expire_all()
+    assert {"ny0@falun.se", "ny1@falun.se", "ny2@falun.se"} <= set(users())
 
 
 def test_upload_of_a_non_csv_re_renders_with_the_reason(client, auth, create_user):
