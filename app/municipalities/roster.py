@@ -239,6 +239,23 @@ def set_target_from_roster(municipality: Municipality) -> None:
     municipality.staff_target = max(municipality.staff_target or 0, size) or None
 
 
+PREVIEW_ROWS = 200  # rows of a preview shown beside every rejected and changed one
+
+
+def rows_to_show(report: RosterReport) -> list[RosterRow]:
+    """The preview's rows: every rejected and changed one, and the first new and unchanged ones
+    up to PREVIEW_ROWS in all (a list of 10,000 new people is read by its counts)."""
+    room = max(0, PREVIEW_ROWS - sum(row.status in ("rejected", "updated") for row in report.rows))
+    shown = []
+    for row in report.rows:
+        if row.status in ("rejected", "updated"):
+            shown.append(row)
+        elif room:
+            shown.append(row)
+            room -= 1
+    return shown
+
+
 def counts_in_words(report: RosterReport) -> dict[str, str]:
     """The import's counts as words, singular or plural ("1 avvisad rad", "3 avvisade rader")."""
     return {

@@ -313,6 +313,7 @@ def roster_import(code: str):
     return render_template(
         "municipalities/roster.html", municipality=municipality, upload=upload,
         report=report, counts=roster.counts_in_words(report) if report else None, data=data,
+        shown=roster.rows_to_show(report) if report else [],
         refused=refused,
     ), status  # fmt: skip
 

@@ -261,3 +261,21 @@ def test_the_import_page_gives_reasons_in_the_readers_language_escaped(client, a
     assert "&#39;&lt;b&gt;fet&lt;/b&gt;&#39; is not an email address" in html
     assert "unknown role &#39;chef&#39; (employee, agent or coordinator)" in html
     assert "missing: email, role" in upload("namn;telefon\nA;1\n").get_data(as_text=True)
+
+
+def test_a_long_preview_shows_every_rejected_row_and_the_first_new_ones(
+    client, auth, create_user, monkeypatch
+):
+    monkeypatch.setattr(roster, "PREVIEW_ROWS", 3)
+    auth.login_as(create_user(role=Role.COORDINATOR))
+    lines = [f"ny{n}@falun.se;Ny {n};employee" for n in range(6)] + ["fel-adress;Fel;employee"]
+    csv = "email;name;role\n" + "\n".join(lines) + "\n"
+    html = client.post(
+        "/municipalities/2080/roster",
+        data={"file": (io.BytesIO(csv.encode()), "lista.csv")},
+        content_type="multipart/form-data",
+    ).get_data(as_text=True)
+    assert "6 nya personer" in html and "1 avvisad rad" in html
+    assert "ny0@falun.se" in html and "ny1@falun.se" in html and "ny2@falun.se" not in html
+    assert "fel-adress" in html
+    assert "Tabellen visar 3 av 7 rader" in html
