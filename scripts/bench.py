@@ -562,8 +562,10 @@ def report(runs, pack, args) -> str:
         "count is one request's, measured in-process on the same database; *alone ms* is one "
         "request in-process with nothing else running (the median of 3): what a person waits "
         "on an otherwise idle server, where the load columns add the queue of 8 clients on 2 "
-        "workers. Print packs and a municipality's people and sessions exports are background "
-        "jobs: their request only queues the job (see the print pack below).",
+        "workers. Long work runs as background jobs, whose request only queues them: print packs "
+        "(see below), the certificate list, a municipality's people and sessions, the coverage "
+        "table, the yearly effect report, activation links for everyone waiting, and rosters "
+        "of more than 2,000 rows.",
         "",
     ]
     for config, results, extra in runs:
