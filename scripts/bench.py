@@ -635,8 +635,10 @@ CAUSES = """\
   course completion and the certificate in one transaction; 20 at once queue on 2 workers (and on
   SQLite's single writer). Issuing the certificate and its e-mail after the commit, in a
   background job, would shorten the request.
-- **xAPI first page on PostgreSQL**: four streams are read and merged per page; a union with one
-  `ORDER BY … LIMIT` in SQL would read only one page of rows.
+- **xAPI first page** (200–260 ms at Dalarna's scale, under 200 ms at national; alone 30–60 ms):
+  four streams are read, each up to a page, turned into statements and merged; a union of the
+  four streams' keys with one `ORDER BY … LIMIT` in SQL, then loading only that page's rows,
+  would do a quarter of the work.
 - **Same SQL count at both scales**: the coordinator dashboard reads the evaluations' comments
   only when a municipality has at least 5 evaluations (they are anonymous below that); the
   national data has none, so it runs one statement fewer. The count is bounded, not growing.
