@@ -243,17 +243,12 @@ PREVIEW_ROWS = 200  # rows of a preview shown beside every rejected and changed 
 
 
 def rows_to_show(report: RosterReport) -> list[RosterRow]:
-    """The preview's rows: every rejected and changed one, and the first new and unchanged ones
-    up to PREVIEW_ROWS in all (a list of 10,000 new people is read by its counts)."""
-    room = max(0, PREVIEW_ROWS - sum(row.status in ("rejected", "updated") for row in report.rows))
-    shown = []
-    for row in report.rows:
-        if row.status in ("rejected", "updated"):
-            shown.append(row)
-        elif room:
-            shown.append(row)
-            room -= 1
-    return shown
+    """The preview's rows: every rejected and changed one first, then the first new and unchanged
+    ones up to PREVIEW_ROWS in all (a list of 10,000 new people is read by its counts)."""
+    first = [row for row in report.rows if row.status in ("rejected", "updated")]
+    room = max(0, PREVIEW_ROWS - len(first))
+    others = [row for row in report.rows if row.status not in ("rejected", "updated")]
+    return first + others[:room]
 
 
 def counts_in_words(report: RosterReport) -> dict[str, str]:
