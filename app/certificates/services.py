@@ -268,8 +268,7 @@ def _list_csv(owner: User, params: dict) -> tuple[str, bytes] | None:
         ]
         for row in queries.stream_rows(scope_of(owner), filters)
     )
-    stamp = local_time(utcnow()).strftime("%Y-%m-%d")
-    return f"intyg-{stamp}.csv", csv_bytes(header, rows)
+    return f"intyg-{_today()}.csv", csv_bytes(header, rows)
 
 
 jobs.file_handler("certificates_csv", _l("Intygslista"), _list_csv)
@@ -278,14 +277,18 @@ jobs.file_handler("certificates_csv", _l("Intygslista"), _list_csv)
 @jobs.handler("print_pack", _l("Utskriftspaket med intyg"))
 def _print_pack_job(job: Job, path: Path, progress) -> str:
     """The print pack, as its owner may see it now, written by `write_pack_file`."""
-    owner = db.session.get(User, job.owner_id)
-    if owner is None or not may_list(owner):
+    owner = job.owner
+    if not may_list(owner):
         raise jobs.JobFailed(_("Du har inte längre behörighet att skriva ut intyg."))
     filters = queries.CertificateFilter.from_params(job.params["filters"])
     rows = queries.stream_rows(scope_of(owner), filters, include_revoked=False)
     pages = jobs.counted((queries.page_of(row) for row in rows), progress)
-    stamp = local_time(utcnow()).strftime("%Y-%m-%d")
-    return f"intyg-utskriftspaket-{stamp}.{write_pack_file(pages, job.total, path)}"
+    return f"intyg-utskriftspaket-{_today()}.{write_pack_file(pages, job.total, path)}"
+
+
+def _today() -> str:
+    """Today's date in Sweden, for a download's name."""
+    return local_time(utcnow()).strftime("%Y-%m-%d")
 
 
 def write_pack_file(pages: Iterable[CertificatePage], total: int, path: Path) -> str:

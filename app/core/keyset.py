@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask import abort, request
-from sqlalchemy import ColumnElement, Select, literal, tuple_
+from sqlalchemy import ColumnElement, Date, DateTime, Integer, Select, literal, tuple_
 
 from app.extensions import db
 
@@ -56,11 +56,11 @@ def cursor(values: tuple) -> str:
 
 def _expected(expression: ColumnElement) -> type:
     """The Python type of an order expression's values (a decorated type's underlying one)."""
-    kind = expression.type
-    try:
-        return getattr(kind, "impl_instance", kind).python_type
-    except NotImplementedError:
-        return str
+    kind = getattr(expression.type, "impl_instance", expression.type)
+    for sql_type, python_type in ((DateTime, datetime), (Date, date), (Integer, int)):
+        if isinstance(kind, sql_type):
+            return python_type
+    return str
 
 
 def _parse(token: str, order: list[ColumnElement]) -> tuple:

@@ -5,8 +5,9 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.auth.models import User
 from app.core.time import utcnow
 from app.extensions import UTCDateTime, db
 
@@ -32,6 +33,7 @@ class Job(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(40))
     owner_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    owner: Mapped[User] = relationship()  # the work is done as this person may do it now
     params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     state: Mapped[str] = mapped_column(String(10), default=JobState.QUEUED)
     done: Mapped[int] = mapped_column(default=0)

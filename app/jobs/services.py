@@ -99,8 +99,7 @@ def file_handler(
     (download name, data), or None when the owner may no longer have it."""
 
     def work(job: Job, path: Path, _progress) -> str:
-        owner = db.session.get(User, job.owner_id)
-        made = make(owner, job.params) if owner is not None else None
+        made = make(job.owner, job.params)
         if made is None:
             raise JobFailed(_("Du har inte längre behörighet till den här filen."))
         name, data = made
@@ -120,7 +119,7 @@ def _enqueue(job_id: int) -> None:
     runner = app.extensions.get("jobs")
     if runner is None:  # one thread per app: jobs run one after the other, as on RQ
         runner = app.extensions["jobs"] = ThreadPoolExecutor(1, thread_name_prefix="job")
-    future: Future = runner.submit(_run_in_app, app, job_id)
+    future: Future = runner.submit(run, job_id, app)
     future.add_done_callback(_log_crash)
 
 
@@ -137,14 +136,10 @@ def _log_crash(future: Future) -> None:
         log.error("Job thread crashed", exc_info=future.exception())
 
 
-def _run_in_app(app: Flask, job_id: int) -> None:
-    with app.app_context():
-        run(job_id)
-
-
-def run(job_id: int) -> None:
-    """Do the job (RQ's entry point and the thread's): its own app context and session."""
-    with current_app.app_context():
+def run(job_id: int, app: Flask | None = None) -> None:
+    """Do the job in an app context and session of its own (RQ's entry point, inside the
+    worker's app; the thread's, given the app)."""
+    with (app or current_app).app_context():
         try:
             _work(job_id)
         finally:

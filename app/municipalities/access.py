@@ -65,14 +65,22 @@ def may_set_targets(user: User) -> bool:
     return user.role == Role.ADMIN
 
 
+def visible_municipality(user: User, code: str) -> Municipality | None:
+    """The municipality with this code, if the user may see it (None otherwise)."""
+    municipality = db.session.scalar(db.select(Municipality).filter_by(code=code))
+    if municipality is None or not can_see_municipality(user, municipality):
+        return None
+    return municipality
+
+
 def get_municipality_or_404(code: str) -> Municipality:
     """The municipality with this code, if the current user may see it.
 
     :raise 404: unknown code, or another municipality than the user's (never 403, which
         would confirm that it exists).
     """
-    municipality = db.session.scalar(db.select(Municipality).filter_by(code=code))
-    if municipality is None or not can_see_municipality(current_user, municipality):
+    municipality = visible_municipality(current_user, code)
+    if municipality is None:
         abort(404)
     return municipality
 

@@ -13,11 +13,10 @@ from app.auth.models import User
 from app.auth.services import send_activation_links
 from app.auth.slips import activation_slips_pdf
 from app.core.exports import csv_bytes
-from app.extensions import db
 from app.jobs import services as jobs
 from app.jobs.models import Job
 from app.municipalities import queries
-from app.municipalities.access import can_see_municipality, may_manage_people
+from app.municipalities.access import may_manage_people, visible_municipality
 from app.municipalities.models import Municipality
 
 
@@ -33,9 +32,9 @@ def _waiting(job: Job) -> tuple[Municipality, list[User], User]:
 
     :raise JobFailed: the owner may no longer manage that municipality's people.
     """
-    owner = db.session.get(User, job.owner_id)
-    place = db.session.scalar(db.select(Municipality).filter_by(code=job.params["code"]))
-    if not (owner and place and may_manage_people(owner) and can_see_municipality(owner, place)):
+    owner = job.owner
+    place = visible_municipality(owner, job.params["code"])
+    if place is None or not may_manage_people(owner):
         raise jobs.JobFailed(_("Du har inte längre behörighet till den här filen."))
     return place, queries.waiting_for_activation(place, owner), owner
 

@@ -17,9 +17,9 @@ from app.extensions import db
 from app.jobs import services as jobs
 from app.jobs.models import Job
 from app.municipalities.access import (
-    can_see_municipality,
     may_manage_people,
     may_see_every_municipality,
+    visible_municipality,
 )
 from app.municipalities.models import Municipality
 from app.privacy.models import AuditAction
@@ -240,15 +240,15 @@ def set_target_from_roster(municipality: Municipality) -> None:
 
 
 PREVIEW_ROWS = 200  # rows of a preview shown beside every rejected and changed one
+LOOK_AT = ("rejected", "updated")  # rows a preview always shows, first
 
 
 def rows_to_show(report: RosterReport) -> list[RosterRow]:
     """The preview's rows: every rejected and changed one first, then the first new and unchanged
     ones up to PREVIEW_ROWS in all (a list of 10,000 new people is read by its counts)."""
-    first = [row for row in report.rows if row.status in ("rejected", "updated")]
-    room = max(0, PREVIEW_ROWS - len(first))
-    others = [row for row in report.rows if row.status not in ("rejected", "updated")]
-    return first + others[:room]
+    first = [row for row in report.rows if row.status in LOOK_AT]
+    others = [row for row in report.rows if row.status not in LOOK_AT]
+    return first + others[: max(0, PREVIEW_ROWS - len(first))]
 
 
 def counts_in_words(report: RosterReport) -> dict[str, str]:
@@ -281,9 +281,9 @@ def start_saving(owner: User, municipality: Municipality, packed: str, back: str
 @jobs.handler("roster_import", _l("Personallista"))
 def _save(job: Job, _path, _progress) -> tuple[str, str]:
     """Preview the list again, as its owner may import it now, and save it."""
-    owner = db.session.get(User, job.owner_id)
-    place = db.session.scalar(db.select(Municipality).filter_by(code=job.params["code"]))
-    if not (owner and place and may_manage_people(owner) and can_see_municipality(owner, place)):
+    owner = job.owner
+    place = visible_municipality(owner, job.params["code"])
+    if place is None or not may_manage_people(owner):
         raise jobs.JobFailed(_("Du har inte längre behörighet att läsa in personallistor här."))
     try:
         report = preview(unpack(job.params["data"]), place, may_see_every_municipality(owner))

@@ -8,11 +8,10 @@ from flask_babel import lazy_gettext as _l
 from app.auth.models import Role, User
 from app.core.exports import csv_bytes, local_time, xlsx_bytes
 from app.courses.models import CompletionMethod
-from app.extensions import db
 from app.jobs import services as jobs
 from app.jobs.models import Job
 from app.labels import label
-from app.municipalities.access import can_see_municipality
+from app.municipalities.access import visible_municipality
 from app.municipalities.models import Municipality
 from app.reports import queries
 from app.reports.access import may_see_coverage, may_see_every_municipality
@@ -61,8 +60,8 @@ def _table_file(table):
     """The export of a table of the municipality, as its owner may see it now."""
 
     def make(owner: User, params: dict) -> tuple[str, bytes] | None:
-        place = db.session.scalar(db.select(Municipality).filter_by(code=params["code"]))
-        if not (place and may_see_coverage(owner) and can_see_municipality(owner, place)):
+        place = visible_municipality(owner, params["code"])
+        if place is None or not may_see_coverage(owner):
             return None
         name, header, rows = table(place)
         if params["kind"] == "csv":
