@@ -87,10 +87,18 @@ def configure_hosts(app: Flask) -> None:
     app.config["TRUSTED_HOSTS"] = list(hosts) if hosts else None
 
 
+def init_subscribers() -> None:
+    """Connect every subscriber of the domain events (`app.core.events`), whatever is served."""
+    from app.certificates import services as certificates  # noqa: F401 - course_completed, …
+    from app.progress import subscribers  # noqa: F401 - lesson_viewed, quiz_passed, …
+
+
 def init_extensions(app: Flask) -> None:
     """Bind the extensions to this app."""
     from app import models  # noqa: F401 - registers every table
     from app.core.i18n import select_locale, select_timezone
+
+    init_subscribers()
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(config_module.BASE_DIR / "migrations"))
@@ -108,12 +116,12 @@ def init_extensions(app: Flask) -> None:
 
 def init_blueprints(app: Flask) -> None:
     """Register each domain's blueprint, the error pages and the security headers."""
-    from app import access, labels
+    from app import access
     from app.api.account import bp as account_bp
     from app.api.routes import bp as api_bp
     from app.auth.routes import bp as auth_bp
     from app.certificates.routes import bp as certificates_bp
-    from app.core import errors, security, templating
+    from app.core import errors, labels, security, templating
     from app.core.routes import bp as core_bp
     from app.courses.routes import bp as courses_bp
     from app.effect.routes import bp as effect_bp
@@ -168,10 +176,11 @@ def init_cli(app: Flask) -> None:
     from app.mail.cli import mail_cli
     from app.municipalities.cli import municipalities_cli
     from app.privacy.cli import privacy_cli
+    from app.progress.cli import progress_cli
     from app.sso.cli import sso_cli
 
     for group in (
         users_cli, courses_cli, demo_cli, municipalities_cli, certificates_cli, mail_cli, sso_cli,
-        privacy_cli, meetings_cli, jobs_cli,
+        privacy_cli, meetings_cli, jobs_cli, progress_cli,
     ):  # fmt: skip
         app.cli.add_command(group)

@@ -3,13 +3,13 @@
 from app.auth import models as auth_models
 from app.auth import tokens as token_models
 from app.certificates import models as certificate_models
+from app.core import audit as audit_models
 from app.courses import models as course_models
 from app.effect import models as effect_models
 from app.jobs import models as job_models
 from app.mail import models as mail_models
 from app.municipalities import models as municipality_models
 from app.practice import models as practice_models
-from app.privacy import models as privacy_models
 from app.quizzes import models as quiz_models
 from app.sso import models as sso_models
 from app.training import models as training_models
@@ -23,7 +23,7 @@ __all__ = [
     "mail_models",
     "municipality_models",
     "practice_models",
-    "privacy_models",
+    "audit_models",
     "quiz_models",
     "sso_models",
     "training_models",

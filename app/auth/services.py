@@ -10,13 +10,12 @@ from app.auth.links import LinkPurpose, link_url
 from app.auth.models import SESSION_VERSION_KEY, Role, User, hash_password
 from app.auth.passwords import password_problems
 from app.auth.tokens import revoke_all_tokens
+from app.core.audit import AuditAction, audit_each
 from app.core.time import utcnow
 from app.core.validation import EMAIL, has_hidden_characters
 from app.extensions import db
 from app.mail.services import queue_mail
 from app.municipalities.models import Municipality
-from app.privacy import services as privacy
-from app.privacy.models import AuditAction
 
 log = logging.getLogger(__name__)
 # Checked against when the email is unknown, so both failures take the same time.
@@ -153,7 +152,7 @@ def send_activation_links(users: list[User], by: User | None = None) -> int:
             )  # fmt: skip
             sent.append(user)
     if by is not None:
-        privacy.audit_each(by, AuditAction.ACTIVATION_SENT, [(user, {}) for user in sent])
+        audit_each(by, AuditAction.ACTIVATION_SENT, [(user, {}) for user in sent])
     db.session.commit()
     log.info("Queued %d activation link(s)", len(sent))
     return len(sent)

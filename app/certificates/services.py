@@ -13,12 +13,18 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
 from app.auth.models import User
-from app.auth.signals import agent_role_ended
 from app.certificates import queries
 from app.certificates.access import Scope, may_list, scope_of
 from app.certificates.codes import display_code, new_code
 from app.certificates.models import Certificate
 from app.certificates.pdf import CertificatePage, write_pages
+from app.core.audit import AuditAction, audit
+from app.core.events import (
+    agent_role_ended,
+    certificate_revoked,
+    completion_withdrawn,
+    course_completed,
+)
 from app.core.exports import csv_bytes, local_time
 from app.core.time import utcnow
 from app.core.urls import external_url
@@ -27,13 +33,6 @@ from app.extensions import db
 from app.jobs import services as jobs
 from app.jobs.models import Job
 from app.mail.services import queue_mail
-from app.privacy.models import AuditAction
-from app.privacy.services import audit
-from app.progress.completion import (
-    completion_withdrawn,
-    course_completed,
-    withdraw_after_revocation,
-)
 from app.training.models import TrainingSession
 
 log = logging.getLogger(__name__)
@@ -188,7 +187,7 @@ def _end_certification(user: User, by: User | None) -> None:
     is revoked now (sessions they held while certified still count)."""
     agent_courses = db.select(Course.id).where(Course.audience == Audience.AGENT)
     revoked = _revoke_valid(agent_courses, [user.id], by, ROLE_ENDED_REASON)
-    withdraw_after_revocation(user, utcnow(), by)
+    certificate_revoked.send(user, course=None, revoked_at=utcnow(), by=by)
     if revoked:
         log.info("Certification of %s ended: no longer an active agent", user.email)
 
@@ -219,11 +218,16 @@ def revoke_certificate(certificate: Certificate, by: User, reason: str) -> None:
     certificate.revoked_at = utcnow()
     certificate.revoked_reason = reason.strip()
     certificate.revoked_by_id = by.id
-    if certificate.course.audience == Audience.AGENT:
-        withdraw_after_revocation(certificate.holder, certificate.revoked_at, by)
-    audit(by, AuditAction.CERTIFICATE_REVOKED, certificate.holder, code=certificate.code,
-          reason=certificate.revoked_reason)  # fmt: skip
-    db.session.commit()
+    try:
+        certificate_revoked.send(
+            certificate.holder, course=certificate.course, revoked_at=certificate.revoked_at, by=by
+        )
+        audit(by, AuditAction.CERTIFICATE_REVOKED, certificate.holder, code=certificate.code,
+              reason=certificate.revoked_reason)  # fmt: skip
+        db.session.commit()  # the revocation and the completions it withdraws: one transaction
+    except Exception:
+        db.session.rollback()
+        raise
     log.info("Certificate %s revoked by %s: %s", certificate.code, by.email, reason)
 
 

@@ -3,9 +3,11 @@
 from datetime import datetime
 from enum import StrEnum
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.labels import register_labels
 from app.core.time import utcnow
 from app.extensions import UTCDateTime, db
 
@@ -15,6 +17,16 @@ class Audience(StrEnum):
 
     AGENT = "agent"
     EMPLOYEE = "employee"
+
+
+register_labels(
+    Audience,
+    {
+        Audience.AGENT: _l("För mötesagenter"),
+        Audience.EMPLOYEE: _l("För alla medarbetare"),
+    },
+    "audience_label",
+)
 
 
 class Course(db.Model):
@@ -104,6 +116,16 @@ class CompletionMethod(StrEnum):
 
     ONLINE = "online"
     SESSION = "session"
+
+
+register_labels(
+    CompletionMethod,
+    {
+        CompletionMethod.ONLINE: _l("online"),
+        CompletionMethod.SESSION: _l("via tillfälle"),
+    },
+    "method_label",
+)
 
 
 class CourseCompletion(db.Model):

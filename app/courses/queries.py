@@ -204,3 +204,8 @@ def fact_uses() -> dict[str, list[str]]:
             if place not in uses.setdefault(key, []):
                 uses[key].append(place)
     return uses
+
+
+def active_modules(course: Course):
+    """The ids of the course's active modules (a subquery)."""
+    return db.select(Module.id).where(Module.course_id == course.id, Module.retired_at.is_(None))

@@ -8,13 +8,13 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 
 from app.auth.models import User
+from app.core.events import lesson_viewed
 from app.core.time import utcnow
 from app.core.yamlfile import ContentError
 from app.courses.loader import CourseSpec, load_courses
 from app.courses.models import Course, Lesson, LessonView, Module
 from app.extensions import db
 from app.practice.models import Practice, PracticeTask
-from app.progress.completion import update_progress
 from app.quizzes.models import Option, Question, Quiz
 
 log = logging.getLogger(__name__)
@@ -238,8 +238,12 @@ def record_lesson_view(user: User, lesson: Lesson, course: Course) -> None:
                     user_id=user.id, lesson_id=lesson.id, first_viewed_at=now, last_viewed_at=now
                 )
             )
-        db.session.commit()
-    except IntegrityError:
+    except IntegrityError:  # another tab recorded the first view at the same moment
         db.session.rollback()
         return
-    update_progress(user, course)
+    try:
+        lesson_viewed.send(user, course=course)
+        db.session.commit()  # the view and the completions it brings: one transaction
+    except Exception:
+        db.session.rollback()
+        raise

@@ -19,7 +19,8 @@ from app.extensions import db
 from app.municipalities.models import Municipality, MunicipalityFact
 from app.municipalities.services import seed_municipalities
 from app.practice.models import Practice, PracticeCheck, PracticeConfirmation, PracticeTask
-from app.progress.completion import complete_course, trainer_practices
+from app.practice.queries import trainer_practices
+from app.progress.completion import complete_course
 from app.quizzes.models import AttemptState, Quiz, QuizAttempt
 from app.reports.queries import coverage_by_municipality
 from app.training.models import (

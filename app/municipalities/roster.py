@@ -10,8 +10,9 @@ from flask_babel import ngettext
 from sqlalchemy import func
 
 from app.auth.models import Role, User
-from app.auth.signals import agent_role_ended
+from app.core.audit import AuditAction, audit
 from app.core.csvfile import CsvRefused, Text, _l, read_rows, unpack
+from app.core.events import agent_role_ended
 from app.core.validation import EMAIL, has_hidden_characters
 from app.extensions import db
 from app.jobs import services as jobs
@@ -22,8 +23,6 @@ from app.municipalities.access import (
     visible_municipality,
 )
 from app.municipalities.models import Municipality
-from app.privacy.models import AuditAction
-from app.privacy.services import audit
 
 log = logging.getLogger(__name__)
 MAX_BYTES = 1024 * 1024

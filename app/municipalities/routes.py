@@ -21,11 +21,11 @@ from app.auth.services import send_activation_links
 from app.auth.slips import activation_slips_pdf
 from app.core.access import requires
 from app.core.csvfile import pack, unpack
+from app.core.labels import label
 from app.core.responses import attachment
 from app.core.time import utcnow
 from app.core.validation import known_args
 from app.courses import queries as course_queries
-from app.labels import label
 from app.municipalities import queries, roster, services
 from app.municipalities.access import (
     get_municipality_or_404,

@@ -18,15 +18,14 @@ from flask_babel import lazy_gettext as _l
 
 from app.auth.models import Role, User
 from app.auth.services import end_sessions, normalise_email
-from app.auth.signals import agent_role_ended
+from app.core.audit import AuditAction, audit
+from app.core.events import agent_role_ended
 from app.core.time import utcnow
 from app.extensions import db
 from app.municipalities.access import roles_assignable_by
 from app.municipalities.models import Municipality, MunicipalityFact
 from app.municipalities.queries import email_taken
 from app.municipalities.roster import set_target_from_roster
-from app.privacy.models import AuditAction
-from app.privacy.services import audit
 
 log = logging.getLogger(__name__)
 

@@ -1,17 +1,19 @@
-"""Reads of practice: a module's practice with the learner's ticks, and a follow-up meeting's
-confirmations; each a fixed number of queries."""
+"""Reads of practice: a module's practice with the learner's ticks, and the practices a
+follow-up meeting's trainer confirms; each a fixed number of queries."""
 
-from dataclasses import dataclass
-
-from sqlalchemy import and_, func
+from sqlalchemy import select
 
 from app.auth.models import User
-from app.courses.models import Course, Module
+from app.courses.models import Audience, Course, Module
+from app.courses.queries import active_modules
 from app.extensions import db
-from app.practice.models import Practice, PracticeCheck, PracticeConfirmation, PracticeTask
-from app.progress.completion import trainer_practices
-from app.progress.rules import attended_join
-from app.training.models import Attendance, TrainingSession
+from app.practice.models import (
+    ConfirmedBy,
+    Practice,
+    PracticeCheck,
+    PracticeConfirmation,
+    PracticeTask,
+)
 
 
 def module_practice(course: Course, module_slug: str) -> tuple[Module, Practice] | None:
@@ -59,6 +61,32 @@ def confirmation_of(user: User, practice: Practice) -> PracticeConfirmation | No
     )
 
 
+def trainer_practices(course: Course | None = None):
+    """The active practices that a follow-up meeting's trainer must confirm: of the course's
+    active parts, or (no course) of every active agent course."""
+    if course is not None:
+        modules = active_modules(course)
+    else:
+        modules = (
+            select(Module.id)
+            .join(Course, Course.id == Module.course_id)
+            .where(Course.audience == Audience.AGENT, Course.retired_at.is_(None),
+                   Module.retired_at.is_(None))
+        )  # fmt: skip
+    return select(Practice.id).where(
+        Practice.module_id.in_(modules),
+        Practice.retired_at.is_(None),
+        Practice.confirmed_by == ConfirmedBy.TRAINER,
+    )
+
+
+def trainer_tasks():
+    """The active tasks of the practices a trainer confirms (see `trainer_practices`)."""
+    return select(PracticeTask.id).where(
+        PracticeTask.practice_id.in_(trainer_practices()), PracticeTask.retired_at.is_(None)
+    )
+
+
 def trainer_practice() -> Practice | None:
     """The practice a follow-up meeting's trainer confirms (the first, in course order)."""
     return db.session.scalar(
@@ -69,60 +97,3 @@ def trainer_practice() -> Practice | None:
         .order_by(Course.position, Module.position)
         .limit(1)
     )
-
-
-@dataclass(frozen=True)
-class PracticeRow:
-    """An attendee of a follow-up meeting: tasks ticked, and whether the practice is confirmed."""
-
-    user: User
-    done: int
-    tasks: int
-    confirmed: bool
-    notes: tuple[tuple[str, str], ...] = ()  # (task, how it went) for each task ticked
-
-
-def practice_at_session(training_session: TrainingSession, practice: Practice) -> list[PracticeRow]:
-    """Each attendee marked present at the follow-up meeting with their practice status and
-    notes, for the trainer to go through (3 queries)."""
-    tasks = db.session.scalar(
-        db.select(func.count(PracticeTask.id)).where(
-            PracticeTask.practice_id == practice.id, PracticeTask.retired_at.is_(None)
-        )
-    )
-    rows = db.session.execute(
-        db.select(User, PracticeConfirmation.id)
-        .join(Attendance, Attendance.user_id == User.id)
-        .outerjoin(
-            PracticeConfirmation,
-            and_(
-                PracticeConfirmation.user_id == User.id,
-                PracticeConfirmation.practice_id == practice.id,
-            ),
-        )
-        .where(attended_join(training_session))
-        .order_by(User.name)
-    ).all()
-    notes: dict[int, list[tuple[str, str]]] = {}
-    for user_id, text, note in db.session.execute(
-        db.select(PracticeCheck.user_id, PracticeTask.text, PracticeCheck.note)
-        .join(PracticeTask, PracticeTask.id == PracticeCheck.task_id)
-        .join(Attendance, Attendance.user_id == PracticeCheck.user_id)
-        .where(
-            PracticeTask.practice_id == practice.id,
-            PracticeTask.retired_at.is_(None),
-            attended_join(training_session),
-        )
-        .order_by(PracticeTask.position)
-    ):
-        notes.setdefault(user_id, []).append((text, note))
-    return [
-        PracticeRow(
-            user,
-            len(notes.get(user.id, ())),
-            tasks,
-            confirmed is not None,
-            tuple(notes.get(user.id, ())),
-        )
-        for user, confirmed in rows
-    ]

@@ -6,8 +6,8 @@ from wtforms import BooleanField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-from app.labels import choices
-from app.privacy.models import AuditAction
+from app.core.audit import AuditAction
+from app.core.labels import choices
 
 
 class AuditFilterForm(FlaskForm):

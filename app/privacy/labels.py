@@ -3,8 +3,8 @@
 from flask_babel import gettext as _
 
 from app.auth.models import Role
-from app.labels import label
-from app.privacy.models import AuditAction, AuditEntry
+from app.core.audit import AuditAction, AuditEntry
+from app.core.labels import label
 from app.training.models import AttendanceStatus
 
 

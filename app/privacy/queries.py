@@ -13,6 +13,7 @@ from app.auth.models import User
 from app.auth.tokens import ApiToken
 from app.certificates.models import Certificate
 from app.core import keyset
+from app.core.audit import AuditEntry
 from app.courses.models import (
     Course,
     CourseCompletion,
@@ -27,7 +28,6 @@ from app.jobs.models import Job
 from app.mail.models import OutboxMessage
 from app.municipalities.models import Municipality, MunicipalityFact
 from app.practice.models import Practice, PracticeCheck, PracticeConfirmation, PracticeTask
-from app.privacy.models import AuditEntry
 from app.quizzes.models import Quiz, QuizAttempt
 from app.sso.models import SsoProvider
 from app.training.models import Attendance, SessionEvaluation, TrainingSession

@@ -15,9 +15,7 @@ The retention rule (DESIGN §5, and the privacy notice) is carried out here:
 """
 
 import logging
-from collections.abc import Iterable
 from datetime import datetime, timedelta
-from typing import Any
 
 from flask import current_app
 
@@ -25,13 +23,13 @@ from app.auth import services as auth_services
 from app.auth.models import UNUSABLE_PASSWORD, User
 from app.auth.tokens import ApiToken
 from app.certificates.models import Certificate
+from app.core.audit import AuditAction, audit
 from app.core.time import utcnow
 from app.courses.models import LessonView
 from app.extensions import db
 from app.jobs.models import Job
 from app.mail.models import OutboxMessage
 from app.practice.models import PracticeCheck
-from app.privacy.models import AuditAction, AuditEntry
 from app.privacy.queries import due_for_erasure
 from app.quizzes.models import AttemptState, QuizAttempt
 from app.training.models import SessionEvaluation
@@ -44,53 +42,6 @@ ERASED_NAME = "Raderad person"
 def erased_email(user_id: int) -> str:
     """The unique placeholder address of an erased person (the `.invalid` name never exists)."""
     return f"raderad-{user_id}@invalid"
-
-
-def _values(actor, action, subject, municipality_id, details) -> dict:
-    """An entry's columns: its municipality is the one given, else the subject's, else the
-    actor's (a subject given by id has none to offer)."""
-    if municipality_id is None and isinstance(subject, User):
-        municipality_id = subject.municipality_id
-    if municipality_id is None and actor is not None:
-        municipality_id = actor.municipality_id
-    return {
-        "actor_id": actor.id if actor is not None else None,
-        "action": action,
-        "subject_id": subject.id if isinstance(subject, User) else subject,
-        "municipality_id": municipality_id,
-        "details": details,
-    }
-
-
-def audit(
-    actor: User | None,
-    action: AuditAction,
-    subject: User | int | None = None,
-    *,
-    municipality_id: int | None = None,
-    **details,
-) -> None:
-    """Record one action in the audit log; the caller commits it with the action itself.
-
-    `actor` None is the command line or the system. Details are ids, codes, roles and counts.
-    """
-    db.session.add(AuditEntry(**_values(actor, action, subject, municipality_id, details)))
-
-
-def audit_each(
-    actor: User | None,
-    action: AuditAction,
-    entries: Iterable[tuple[User | int, dict[str, Any]]],
-    *,
-    municipality_id: int | None = None,
-) -> None:
-    """The same action on several people, (subject, details) each: one INSERT however many
-    (the caller commits)."""
-    rows = [
-        _values(actor, action, subject, municipality_id, details) for subject, details in entries
-    ]
-    if rows:
-        db.session.execute(db.insert(AuditEntry), rows)
 
 
 def erase_person(person: User, by: User | None) -> None:

@@ -1,24 +1,20 @@
-"""The one service that decides and records module and course completion (DESIGN §5).
+"""The one service that decides and records module and course completion.
 
-Certificates subscribe to two signals, both sent with the course as sender inside the caller's
-transaction (the caller commits once, so a completion and its certificate are one write):
-`course_completed` (completions=[...], live=bool) for new completions and for agents
-re-certified by a new follow-up meeting, and `completion_withdrawn` (completions=[...],
-by=user) when a completion no longer holds: the person was marked absent after all, or the
-session will not count because its agent's certification ended before it started. Lists, so
-that a whole session's attendees cost a fixed number of statements.
+It sends `course_completed` and `completion_withdrawn` (`app.core.events`) inside the caller's
+transaction, so a completion and its certificate are one write; nothing here commits. Lists,
+so that a whole session's attendees cost a fixed number of statements.
 """
 
 import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from blinker import Namespace
 from sqlalchemy import ColumnElement, and_, case, distinct, exists, func, null, select
 from sqlalchemy.exc import IntegrityError
 
 from app.auth.models import User
 from app.certificates.models import Certificate
+from app.core.events import completion_withdrawn, course_completed
 from app.core.time import utcnow
 from app.courses.models import (
     Audience,
@@ -30,22 +26,20 @@ from app.courses.models import (
     Module,
     ModuleCompletion,
 )
+from app.courses.queries import active_modules
 from app.extensions import db
 from app.practice.models import (
-    ConfirmedBy,
     Practice,
     PracticeCheck,
     PracticeConfirmation,
     PracticeTask,
 )
+from app.practice.queries import trainer_practices
 from app.progress.rules import certified_at, session_counts
 from app.quizzes.models import AttemptState, Quiz, QuizAttempt
 from app.training.models import Attendance, AttendanceStatus, SessionKind, TrainingSession
 
 log = logging.getLogger(__name__)
-signals = Namespace()
-course_completed = signals.signal("course-completed")
-completion_withdrawn = signals.signal("completion-withdrawn")
 
 
 @dataclass(frozen=True)
@@ -128,32 +122,6 @@ def practice_counts(user_id: int, course: Course) -> dict[int, tuple[int, int]]:
     return {module_id: (tasks, done) for module_id, tasks, done in rows}
 
 
-def trainer_practices(course: Course | None = None):
-    """The active practices that a follow-up meeting's trainer must confirm: of the course's
-    active parts, or (no course) of every active agent course."""
-    if course is not None:
-        modules = _active_modules(course)
-    else:
-        modules = (
-            select(Module.id)
-            .join(Course, Course.id == Module.course_id)
-            .where(Course.audience == Audience.AGENT, Course.retired_at.is_(None),
-                   Module.retired_at.is_(None))
-        )  # fmt: skip
-    return select(Practice.id).where(
-        Practice.module_id.in_(modules),
-        Practice.retired_at.is_(None),
-        Practice.confirmed_by == ConfirmedBy.TRAINER,
-    )
-
-
-def trainer_tasks():
-    """The active tasks of the practices a trainer confirms (see `trainer_practices`)."""
-    return select(PracticeTask.id).where(
-        PracticeTask.practice_id.in_(trainer_practices()), PracticeTask.retired_at.is_(None)
-    )
-
-
 def practice_confirmed(course: Course, user_id) -> ColumnElement[bool]:
     """A trainer confirmed every practice of the course that needs it (true when none does).
 
@@ -167,18 +135,14 @@ def practice_confirmed(course: Course, user_id) -> ColumnElement[bool]:
     return confirmed.scalar_subquery() == total.scalar_subquery()
 
 
-def _active_modules(course: Course):
-    return select(Module.id).where(Module.course_id == course.id, Module.retired_at.is_(None))
-
-
 def modules_complete(course: Course, user_id) -> ColumnElement[bool]:
     """Every active module of the course has a recorded completion for the person."""
-    modules = select(func.count()).select_from(_active_modules(course).subquery()).scalar_subquery()
+    modules = select(func.count()).select_from(active_modules(course).subquery()).scalar_subquery()
     done = (
         select(func.count(ModuleCompletion.id))
         .where(
             ModuleCompletion.user_id == user_id,
-            ModuleCompletion.module_id.in_(_active_modules(course)),
+            ModuleCompletion.module_id.in_(active_modules(course)),
         )
         .scalar_subquery()
     )
@@ -188,7 +152,7 @@ def modules_complete(course: Course, user_id) -> ColumnElement[bool]:
 def quizzes_passed(course: Course, user_id) -> ColumnElement[bool]:
     """Every active quiz of the course's active modules is passed (true when there are none)."""
     quizzes = select(Quiz.id).where(
-        Quiz.module_id.in_(_active_modules(course)), Quiz.retired_at.is_(None)
+        Quiz.module_id.in_(active_modules(course)), Quiz.retired_at.is_(None)
     )
     total = select(func.count()).select_from(quizzes.subquery()).scalar_subquery()
     passed = (
@@ -239,8 +203,9 @@ def first_session_attended(user_id):
     )
 
 
-def update_progress(user: User, course: Course) -> CourseCompletion | None:
-    """Record the module completions that now hold, then the course completion if it holds.
+def update_progress(user: User, course: Course, live: bool = True) -> CourseCompletion | None:
+    """Record the module completions that now hold, then the course completion if it holds
+    (the caller commits).
 
     Returns the course completion when the course is (now or already) complete.
     """
@@ -256,15 +221,14 @@ def update_progress(user: User, course: Course) -> CourseCompletion | None:
     for module_id, item in progress.items():
         if item.complete and module_id not in recorded:
             _insert_once(ModuleCompletion(user_id=user.id, module_id=module_id))
-    complete_course(course, [user.id])
-    db.session.commit()
+    complete_course(course, [user.id], live=live)
     return db.session.scalar(
         db.select(CourseCompletion).filter_by(user_id=user.id, course_id=course.id)
     )
 
 
 def complete_course(
-    course: Course, user_ids: list[int], at: datetime | None = None
+    course: Course, user_ids: list[int], at: datetime | None = None, live: bool | None = None
 ) -> list[CourseCompletion]:
     """Record the course completion for each person for whom it now holds (a fixed number of
     statements; the caller commits).
@@ -274,7 +238,7 @@ def complete_course(
     meeting attended where the trainer confirmed the practice. Agents whose certificate was
     revoked are re-certified by a follow-up meeting that started after the revocation. Returns
     the new completions, dated `at` (now unless recorded afterwards, as the demo data's history
-    is).
+    is). `live` (default: no `at`) tells the people by e-mail; a repair does not.
     """
     if not user_ids:
         return []
@@ -290,7 +254,7 @@ def complete_course(
             CourseCompletion.user_id == User.id, CourseCompletion.course_id == course.id
         )
     )
-    has_modules = select(func.count()).select_from(_active_modules(course).subquery())
+    has_modules = select(func.count()).select_from(active_modules(course).subquery())
     rows = db.session.execute(
         select(
             User.id, via_session, quizzes_passed(course, User.id), online,
@@ -323,7 +287,9 @@ def complete_course(
         )
     if new or recertified:
         # `live`: happening now (tell the people), not history recorded afterwards (demo data)
-        course_completed.send(course, completions=new + recertified, live=at is None)
+        course_completed.send(
+            course, completions=new + recertified, live=(at is None) if live is None else live
+        )
     return new
 
 

@@ -9,10 +9,10 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import MultiDict
 
 from app.auth.models import User
+from app.core.events import quiz_passed
 from app.core.time import utcnow
 from app.courses.models import Course
 from app.extensions import db
-from app.progress.completion import update_progress
 from app.quizzes import queries
 from app.quizzes.models import AttemptState, Option, Question, Quiz, QuizAttempt
 from app.quizzes.types import QUESTION_TYPES, InvalidAnswer
@@ -173,6 +173,9 @@ def save_answers(user: User, attempt: QuizAttempt, answers: dict[str, Any]) -> N
 def submit_attempt(user: User, attempt: QuizAttempt, answers: dict[str, Any]) -> QuizAttempt:
     """Grade the answers from the stored key and close the attempt; only one submit can win.
 
+    One transaction: the attempt and, when it passes, the completions and the certificate it
+    brings (`quiz_passed`) are saved together or not at all.
+
     :raise MissingAnswers: a question is unanswered; nothing is changed.
     :raise AttemptClosed: the attempt was already submitted; nothing is changed.
     """
@@ -204,14 +207,18 @@ def submit_attempt(user: User, attempt: QuizAttempt, answers: dict[str, Any]) ->
     if outcome.rowcount != 1:
         db.session.rollback()
         raise AttemptClosed(_l("Försöket är redan inlämnat."))
-    db.session.commit()
-    db.session.refresh(attempt)
+    try:
+        db.session.refresh(attempt)
+        if passed:
+            course = db.session.scalar(
+                db.select(Course).join(Course.modules).filter_by(id=quiz.module_id)
+            )
+            quiz_passed.send(user, course=course, attempt=attempt)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
     log.info("%s submitted quiz %d: %d %% (%s)", user.email, quiz.id, score, passed)
-    if passed:
-        course = db.session.scalar(
-            db.select(Course).join(Course.modules).filter_by(id=quiz.module_id)
-        )
-        update_progress(user, course)
     return attempt
 
 

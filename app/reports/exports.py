@@ -7,10 +7,10 @@ from flask_babel import lazy_gettext as _l
 
 from app.auth.models import Role, User
 from app.core.exports import csv_bytes, local_time, xlsx_bytes
+from app.core.labels import label
 from app.courses.models import CompletionMethod
 from app.jobs import services as jobs
 from app.jobs.models import Job
-from app.labels import label
 from app.municipalities.access import visible_municipality
 from app.municipalities.models import Municipality
 from app.reports import queries

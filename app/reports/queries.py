@@ -18,7 +18,7 @@ from app.core.time import utcnow
 from app.extensions import db
 from app.municipalities.models import Municipality
 from app.practice.models import PracticeCheck
-from app.progress.completion import trainer_tasks
+from app.practice.queries import trainer_tasks
 from app.progress.rules import (
     attended_join,
     certified_agent,

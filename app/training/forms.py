@@ -17,9 +17,9 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from app.core.labels import choices
 from app.core.time import STOCKHOLM
 from app.core.validation import no_control_characters, no_control_characters_in_lines
-from app.labels import choices
 from app.training.models import SessionMode
 
 

@@ -3,10 +3,12 @@
 from datetime import datetime
 from enum import StrEnum
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
+from app.core.labels import register_labels
 from app.core.time import utcnow
 from app.extensions import UTCDateTime, db
 from app.municipalities.models import Municipality
@@ -19,6 +21,16 @@ class SessionKind(StrEnum):
     AGENT_FOLLOW_UP = "agent_follow_up"
 
 
+register_labels(
+    SessionKind,
+    {
+        SessionKind.END_USER: _l("utbildningstillfälle"),
+        SessionKind.AGENT_FOLLOW_UP: _l("uppföljningsmöte för mötesagenter"),
+    },
+    "kind_label",
+)
+
+
 class AttendanceStatus(StrEnum):
     """Registered beforehand; attended or no-show once marked."""
 
@@ -27,12 +39,34 @@ class AttendanceStatus(StrEnum):
     NO_SHOW = "no_show"
 
 
+register_labels(
+    AttendanceStatus,
+    {
+        AttendanceStatus.REGISTERED: _l("Anmäld"),
+        AttendanceStatus.ATTENDED: _l("Närvarande"),
+        AttendanceStatus.NO_SHOW: _l("Uteblev"),
+    },
+    "status_label",
+)
+
+
 class SessionMode(StrEnum):
     """Where the session happens."""
 
     ON_SITE = "on_site"
     VIDEO = "video"
     WEB = "web"
+
+
+register_labels(
+    SessionMode,
+    {
+        SessionMode.ON_SITE: _l("På plats"),
+        SessionMode.VIDEO: _l("Videorum"),
+        SessionMode.WEB: _l("Webbmöte"),
+    },
+    "mode_label",
+)
 
 
 class TrainingSession(db.Model):

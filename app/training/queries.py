@@ -14,7 +14,14 @@ from app.core import keyset
 from app.core.text import contains_folded, folded, swedish
 from app.core.time import utcnow
 from app.extensions import db
-from app.progress.rules import reach_by_agent, session_held, staff_trained, trained_by_agent
+from app.practice.models import Practice, PracticeCheck, PracticeConfirmation, PracticeTask
+from app.progress.rules import (
+    attended_join,
+    reach_by_agent,
+    session_held,
+    staff_trained,
+    trained_by_agent,
+)
 from app.training import access
 from app.training.models import Attendance, AttendanceStatus, SessionKind, TrainingSession
 
@@ -284,3 +291,60 @@ def my_attendance(user: User, training_session: TrainingSession) -> Attendance |
     return db.session.scalar(
         db.select(Attendance).filter_by(session_id=training_session.id, user_id=user.id)
     )
+
+
+@dataclass(frozen=True)
+class PracticeRow:
+    """An attendee of a follow-up meeting: tasks ticked, and whether the practice is confirmed."""
+
+    user: User
+    done: int
+    tasks: int
+    confirmed: bool
+    notes: tuple[tuple[str, str], ...] = ()  # (task, how it went) for each task ticked
+
+
+def practice_at_session(training_session: TrainingSession, practice: Practice) -> list[PracticeRow]:
+    """Each attendee marked present at the follow-up meeting with their practice status and
+    notes, for the trainer to go through (3 queries)."""
+    tasks = db.session.scalar(
+        db.select(func.count(PracticeTask.id)).where(
+            PracticeTask.practice_id == practice.id, PracticeTask.retired_at.is_(None)
+        )
+    )
+    rows = db.session.execute(
+        db.select(User, PracticeConfirmation.id)
+        .join(Attendance, Attendance.user_id == User.id)
+        .outerjoin(
+            PracticeConfirmation,
+            and_(
+                PracticeConfirmation.user_id == User.id,
+                PracticeConfirmation.practice_id == practice.id,
+            ),
+        )
+        .where(attended_join(training_session))
+        .order_by(User.name)
+    ).all()
+    notes: dict[int, list[tuple[str, str]]] = {}
+    for user_id, text, note in db.session.execute(
+        db.select(PracticeCheck.user_id, PracticeTask.text, PracticeCheck.note)
+        .join(PracticeTask, PracticeTask.id == PracticeCheck.task_id)
+        .join(Attendance, Attendance.user_id == PracticeCheck.user_id)
+        .where(
+            PracticeTask.practice_id == practice.id,
+            PracticeTask.retired_at.is_(None),
+            attended_join(training_session),
+        )
+        .order_by(PracticeTask.position)
+    ):
+        notes.setdefault(user_id, []).append((text, note))
+    return [
+        PracticeRow(
+            user,
+            len(notes.get(user.id, ())),
+            tasks,
+            confirmed is not None,
+            tuple(notes.get(user.id, ())),
+        )
+        for user, confirmed in rows
+    ]

@@ -28,7 +28,6 @@ from app.core.urls import external_url
 from app.extensions import limiter
 from app.municipalities.facts import facts_of, fill_html
 from app.practice import queries as practice_queries
-from app.practice import services as practice_services
 from app.progress.guidance import step_at_session
 from app.training import access, evaluation, queries, services, timing
 from app.training.calendar import session_ics
@@ -291,9 +290,7 @@ def detail(session_id: int):
         can_register=access.may_join(current_user, training_session),
         practice=practice,
         practice_rows=(
-            practice_queries.practice_at_session(training_session, practice)
-            if practice and manages
-            else []
+            queries.practice_at_session(training_session, practice) if practice and manages else []
         ),
         evaluation=(
             evaluation.results_for_session(training_session)
@@ -323,7 +320,7 @@ def confirm_practice(session_id: int):
     practice = practice_queries.trainer_practice()
     if training_session.kind != SessionKind.AGENT_FOLLOW_UP or practice is None:
         abort(404)
-    rows = practice_queries.practice_at_session(training_session, practice)
+    rows = queries.practice_at_session(training_session, practice)
     if request.form.get("action") == "all":
         user_ids = [row.user.id for row in rows]
     else:
@@ -331,9 +328,7 @@ def confirm_practice(session_id: int):
     if not user_ids:
         return _back(training_session, PRACTICE, _("Markera vems övningar du bekräftar."),
                      error=True)  # fmt: skip
-    confirmed = practice_services.confirm_practice(
-        training_session, practice, user_ids, current_user
-    )
+    confirmed = services.confirm_practice(training_session, practice, user_ids, current_user)
     return _back(training_session, PRACTICE, ngettext(
         "Övningarna är bekräftade för %(num)d person.",
         "Övningarna är bekräftade för %(num)d personer.", confirmed))  # fmt: skip

@@ -11,13 +11,14 @@ from flask_babel import ngettext
 from sqlalchemy.exc import IntegrityError
 
 from app.auth.models import User
+from app.core.audit import AuditAction, audit, audit_each
+from app.core.events import attendance_marked, practice_confirmed
 from app.core.time import utcnow
 from app.extensions import db
 from app.mail.models import OutboxMessage
 from app.mail.services import Attachment, queue_mail, queue_mails, render_mail
-from app.privacy.models import AuditAction
-from app.privacy.services import audit, audit_each
-from app.progress.completion import complete_via_attendance, withdraw_via_session
+from app.practice.models import Practice, PracticeConfirmation
+from app.progress.rules import attended_join
 from app.training import access, timing
 from app.training.calendar import session_ics
 from app.training.models import (
@@ -211,7 +212,10 @@ def register(
         raise TrainingError(_l("Tillfället är inställt."))
     if training_session.ends_at <= utcnow():
         raise TrainingError(_l("Tillfället har redan varit."))
-    return _take_seat(user, training_session, added_by)
+    attendance = _take_seat(user, training_session, added_by)
+    db.session.commit()
+    db.session.refresh(training_session)
+    return attendance
 
 
 def _calendar_file(training_session: TrainingSession, url: str, host: str) -> Attachment:
@@ -243,9 +247,10 @@ def _queue_confirmation(
 
 
 def _take_seat(user: User, training_session: TrainingSession, added_by: User | None) -> Attendance:
-    """Count the seat and add the list row in one transaction; the database refuses overbooking.
+    """Count the seat and add the list row; the database refuses overbooking (the caller
+    commits, so the seat and the row are one transaction with the rest of its use case).
 
-    :raise TrainingError: the session is full, or the user is already on the list.
+    :raise TrainingError: the session is full, or the user is already on the list (rolled back).
     """
     taken = db.session.execute(
         db.update(TrainingSession)
@@ -269,11 +274,9 @@ def _take_seat(user: User, training_session: TrainingSession, added_by: User | N
     try:
         with db.session.begin_nested():
             db.session.add(attendance)
-        db.session.commit()
     except IntegrityError:
         db.session.rollback()  # gives the seat back too: both writes were one transaction
         raise TrainingError(_l("%(name)s är redan anmäld.", name=user.name)) from None
-    db.session.refresh(training_session)
     log.info("%s is on the list of session %d", user.email, training_session.id)
     return attendance
 
@@ -501,8 +504,9 @@ def mark_attendance(
         if s == AttendanceStatus.NO_SHOW and before.get(u) == AttendanceStatus.ATTENDED
     ]
     try:
-        complete_via_attendance(training_session, attended)
-        withdraw_via_session(training_session, absent_after_all, by=marker)
+        attendance_marked.send(
+            training_session, attended=attended, absent_after_all=absent_after_all, by=marker
+        )
         notify_attended(training_session, newly[AttendanceStatus.ATTENDED])
         # an audit entry per changed mark, all in one INSERT
         marks = [
@@ -577,12 +581,13 @@ def check_in(user: User, code: str) -> TrainingSession:
     newly = [] if row.status == AttendanceStatus.ATTENDED else [user.id]
     row.status, row.marked_by_id, row.marked_at = AttendanceStatus.ATTENDED, user.id, now
     try:
-        complete_via_attendance(training_session, [user.id])
+        attendance_marked.send(training_session, attended=[user.id], absent_after_all=[], by=user)
         notify_attended(training_session, newly)
         db.session.commit()
     except Exception:
         db.session.rollback()
         raise
+    db.session.refresh(training_session)
     log.info("%s checked in to session %d", user.email, training_session.id)
     return training_session
 
@@ -618,3 +623,48 @@ def send_reminders(base_url: str, host: str, now: datetime | None = None) -> int
     db.session.commit()
     log.info("Queued %d session reminder(s)", len(rows))
     return len(rows)
+
+
+def confirm_practice(
+    training_session: TrainingSession, practice: Practice, user_ids: list[int], by: User
+) -> int:
+    """The trainer confirms the practice of people marked present at the follow-up meeting;
+    their attended meeting then counts, so the agent course may complete (one transaction).
+
+    Returns how many confirmations are new.
+    """
+    present = set(
+        db.session.scalars(
+            db.select(Attendance.user_id).where(
+                attended_join(training_session), Attendance.user_id.in_(user_ids)
+            )
+        )
+    )
+    already = set(
+        db.session.scalars(
+            db.select(PracticeConfirmation.user_id).where(
+                PracticeConfirmation.practice_id == practice.id,
+                PracticeConfirmation.user_id.in_(present),
+            )
+        )
+    )
+    new = sorted(present - already)
+    now = utcnow()
+    try:
+        db.session.add_all(
+            PracticeConfirmation(user_id=user_id, practice_id=practice.id,
+                                 session_id=training_session.id, confirmed_by_id=by.id,
+                                 confirmed_at=now)
+            for user_id in new
+        )  # fmt: skip
+        db.session.flush()
+        practice_confirmed.send(training_session, user_ids=new)
+        audit_each(by, AuditAction.PRACTICE_CONFIRMED,
+                   [(user_id, {"session": training_session.id}) for user_id in new])  # fmt: skip
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    log.info("%s confirmed the practice of %d at session %d", by.email, len(new),
+             training_session.id)  # fmt: skip
+    return len(new)

@@ -9,7 +9,8 @@ from app.auth.models import Role
 from app.courses.models import CompletionMethod, Course, CourseCompletion, ModuleCompletion
 from app.courses.services import sync_courses
 from app.extensions import db
-from app.progress.completion import course_completed, update_progress
+from app.core.events import course_completed
+from app.progress.completion import update_progress
 from app.quizzes.models import Quiz
 from app.quizzes.services import read_answers, start_attempt, submit_attempt
 from app.training.models import Attendance, AttendanceStatus, SessionKind, TrainingSession
@@ -70,6 +71,7 @@ def test_lessons_and_passed_quiz_complete_module_and_course_once(
     assert completion.method == CompletionMethod.ONLINE and completion.session_id is None
     assert completion.course_version == 1
     update_progress(learner, quiz_course)
+    db.session.commit()
     assert len(completions(learner)) == 1
     assert events == [(learner.id, "prov")], "subscribers hear of a completion exactly once"
 
@@ -126,6 +128,7 @@ def test_agent_course_needs_an_attended_follow_up_meeting(
     if status:
         follow_up_session(agent, status, cancelled)
     update_progress(agent, agent_course)
+    db.session.commit()
     assert (len(completions(agent)) == 1) is complete
 
 
@@ -167,6 +170,7 @@ def test_attendance_without_the_quiz_is_not_completion(quiz_course, quiz, learne
     certify(agent)
     end_user_session(agent, learner)
     update_progress(learner, quiz_course)
+    db.session.commit()
     assert completions(learner) == []
 
 

@@ -9,11 +9,11 @@ import pytest
 from pypdf import PdfReader
 
 from app.auth.models import Role
+from app.core.audit import AuditAction, AuditEntry
 from app.extensions import db
 from app.municipalities.facts import FACTS, UNFILLED, fill_html, fill_text, placeholder_problems
 from app.municipalities.models import MunicipalityFact
 from app.municipalities.services import save_facts
-from app.privacy.models import AuditAction, AuditEntry
 from tests.progress.test_guidance import attempt, course_of, read
 from tests.training.fixtures import do_practice
 

@@ -10,10 +10,9 @@ import pytest
 from app.auth.models import Role
 from app.certificates.models import Certificate
 from app.certificates.services import revoke_certificate
+from app.core.audit import AuditAction, AuditEntry, audit
 from app.extensions import db
 from app.municipalities.services import move_person, set_active, set_targets, update_person
-from app.privacy.models import AuditAction, AuditEntry
-from app.privacy.services import audit
 from app.training.models import AttendanceStatus
 from app.training.services import create_session, mark_attendance, register, reopen_session
 from tests.courses.test_pages import QueryCounter

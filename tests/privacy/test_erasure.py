@@ -5,11 +5,11 @@ from werkzeug.datastructures import MultiDict
 from app.auth.models import Role, User
 from app.auth.tokens import create_token
 from app.certificates.models import Certificate
+from app.core.audit import AuditAction, AuditEntry
 from app.courses.models import LessonView
 from app.extensions import db
 from app.mail.models import OutboxMessage
 from app.municipalities.services import PersonError, set_active, update_person
-from app.privacy.models import AuditAction, AuditEntry
 from app.privacy.services import ERASED_NAME, erase_person
 from app.quizzes.models import QuizAttempt
 from app.quizzes.services import read_answers, start_attempt, submit_attempt

@@ -7,9 +7,9 @@ import pytest
 
 from app.auth.models import Role, User
 from app.auth.tokens import ApiToken, create_token
+from app.core.audit import AuditAction, AuditEntry
 from app.extensions import db
 from app.municipalities.services import seed_municipalities
-from app.privacy.models import AuditAction, AuditEntry
 from app.training.models import Attendance
 from app.training.services import create_session, register
 from tests.conftest import app_with_empty_database

@@ -15,7 +15,7 @@ from app.mail.models import MailState, OutboxMessage
 from app.municipalities.facts import FACTS
 from app.municipalities.services import save_facts
 from app.practice.queries import trainer_practice
-from app.practice.services import confirm_practice
+from app.training.services import confirm_practice
 from app.progress.completion import update_progress
 from app.progress.guidance import StepKind, next_step, work_overview
 from app.quizzes.models import AttemptState, Quiz, QuizAttempt
@@ -60,6 +60,7 @@ def attempt(user, course, module_position, passed=True):
     )  # fmt: skip
     db.session.commit()
     update_progress(user, course)
+    db.session.commit()
     return quiz
 
 

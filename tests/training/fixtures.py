@@ -77,12 +77,13 @@ def do_practice(user, course) -> None:
     )
     db.session.commit()
     update_progress(user, course)
+    db.session.commit()
 
 
 def confirm_practice_of(user, course) -> None:
     """A trainer's confirmation of every practice of the course that needs one."""
     from app.practice.models import PracticeConfirmation
-    from app.progress.completion import trainer_practices
+    from app.practice.queries import trainer_practices
 
     db.session.add_all(
         PracticeConfirmation(user_id=user.id, practice_id=practice_id)
