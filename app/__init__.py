@@ -131,6 +131,7 @@ def init_blueprints(app: Flask) -> None:
     from app.municipalities.routes import bp as municipalities_bp
     from app.practice.routes import bp as practice_bp
     from app.privacy.routes import bp as privacy_bp
+    from app.progress import guidance
     from app.quizzes.routes import bp as quizzes_bp
     from app.reports.routes import bp as reports_bp
     from app.sso.routes import bp as sso_bp
@@ -162,6 +163,7 @@ def init_blueprints(app: Flask) -> None:
     templating.init_app(app)
     labels.init_app(app)
     access.init_app(app)
+    guidance.init_app(app)
     mail_services.init_app(app)
 
 
@@ -178,6 +180,7 @@ def init_cli(app: Flask) -> None:
     from app.privacy.cli import privacy_cli
     from app.progress.cli import progress_cli
     from app.sso.cli import sso_cli
+    from app.training import cli as training_cli  # noqa: F401 - adds `flask mail reminders`
 
     for group in (
         users_cli, courses_cli, demo_cli, municipalities_cli, certificates_cli, mail_cli, sso_cli,

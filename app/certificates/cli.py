@@ -1,12 +1,14 @@
-"""`flask certificates print`: a municipality's print pack as one PDF."""
+"""`flask certificates print`: a municipality's print pack, written by the same service as the
+web's print-pack job (one PDF up to 1,000 certificates, a ZIP of 1,000-page PDFs above)."""
 
 from datetime import date
+from pathlib import Path
 
 import click
 
 from app.certificates import queries
 from app.certificates.access import Scope
-from app.certificates.services import write_print_pack
+from app.certificates.services import PART_SIZE, write_print_pack
 from app.courses.models import Course
 from app.extensions import db
 from app.municipalities.models import Municipality
@@ -22,7 +24,8 @@ certificates_cli = click.Group("certificates", help="Certificates and print pack
 @click.option("--course", "course_slug", help="Only this course (its slug, e.g. end-user).")
 @click.option("--since", help="Only certificates issued on or after this date (YYYY-MM-DD).")
 def print_command(code: str, output: str, course_slug: str | None, since: str | None):
-    """Write every valid certificate of a municipality into one print-ready PDF."""
+    """Write every valid certificate of a municipality, print-ready: FILE.pdf up to 1,000
+    certificates, else FILE.zip beside it holding PDFs of 1,000 pages each."""
     municipality = db.session.scalar(db.select(Municipality).filter_by(code=code))
     if municipality is None:
         raise click.ClickException(f"unknown municipality code '{code}'")
@@ -40,10 +43,18 @@ def print_command(code: str, output: str, course_slug: str | None, since: str | 
                 f"--since must be a date like 2026-01-31, not '{since}'"
             ) from error
     scope = Scope.everywhere()  # the command line acts for the programme office
-    if queries.count_valid(scope, filters) == 0:
+    total = queries.count_valid(scope, filters)
+    if total == 0:
         raise click.ClickException(
             f"no valid certificates in {municipality.name} match; nothing written"
         )
-    with open(output, "wb") as handle:
-        count = write_print_pack(scope, filters, handle, f"Intyg – {municipality.name}")
-    click.echo(f"Wrote {count} certificate(s) for {municipality.name} to {output}.")
+    path = Path(output)
+    if total > PART_SIZE:
+        path = path.with_suffix(".zip")
+    write_print_pack(scope, filters, path, total)
+    parts = (
+        f" ({-(-total // PART_SIZE)} PDFs of up to {PART_SIZE:,} pages)"
+        if total > PART_SIZE
+        else ""
+    )
+    click.echo(f"Wrote {total} certificate(s) for {municipality.name} to {path}{parts}.")

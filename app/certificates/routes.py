@@ -21,7 +21,6 @@ from app.core.access import requires
 from app.core.responses import attachment
 from app.core.validation import known_args
 from app.extensions import limiter
-from app.progress.guidance import learning_step
 
 bp = Blueprint("certificates", __name__)
 # Certificate codes are shown grouped ("K7QM-X2RT-PA9D") wherever a template prints one.
@@ -47,7 +46,6 @@ def mine():
     return render_template(
         "certificates/mine.html",
         certificates=queries.certificates_of(current_user),
-        step=learning_step(current_user),
     )
 
 

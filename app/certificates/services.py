@@ -5,7 +5,6 @@ import logging
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path
-from typing import BinaryIO
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -232,13 +231,21 @@ def revoke_certificate(certificate: Certificate, by: User, reason: str) -> None:
 
 
 def write_print_pack(
-    scope: Scope, filters: queries.CertificateFilter, output: BinaryIO, title: str
-) -> int:
-    """Write every valid certificate of the scope and filters as one PDF; return how many."""
-    rows: Iterable = queries.stream_rows(scope, filters, include_revoked=False)
-    count = write_pages((queries.page_of(row) for row in rows), output, title=title)
-    log.info("Print pack of %d certificate(s) written (scope %s)", count, scope)
-    return count
+    scope: Scope, filters: queries.CertificateFilter, path: Path, total: int, progress=None
+) -> str:
+    """The one writer of a print pack, for the web's job and the command line alike: every
+    valid certificate of the scope and filters at `path`, as one PDF up to PART_SIZE (`total`
+    is their count) or a ZIP of PDFs of PART_SIZE pages; returns "pdf" or "zip".
+
+    `progress(done)` is told how far it has come (the job's progress bar).
+    """
+    rows = queries.stream_rows(scope, filters, include_revoked=False)
+    pages: Iterable[CertificatePage] = (queries.page_of(row) for row in rows)
+    if progress is not None:
+        pages = jobs.counted(pages, progress)
+    kind = write_pack_file(pages, total, path)
+    log.info("Print pack of %d certificate(s) written as %s (scope %s)", total, kind, scope)
+    return kind
 
 
 def start_print_pack(owner: User, filters: queries.CertificateFilter, count: int, back: str):
@@ -285,9 +292,8 @@ def _print_pack_job(job: Job, path: Path, progress) -> str:
     if not may_list(owner):
         raise jobs.JobFailed(_("Du har inte längre behörighet att skriva ut intyg."))
     filters = queries.CertificateFilter.from_params(job.params["filters"])
-    rows = queries.stream_rows(scope_of(owner), filters, include_revoked=False)
-    pages = jobs.counted((queries.page_of(row) for row in rows), progress)
-    return f"intyg-utskriftspaket-{_today()}.{write_pack_file(pages, job.total, path)}"
+    kind = write_print_pack(scope_of(owner), filters, path, job.total, progress)
+    return f"intyg-utskriftspaket-{_today()}.{kind}"
 
 
 def _today() -> str:

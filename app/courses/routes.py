@@ -10,7 +10,6 @@ from app.courses.loader import IMAGE_TYPES
 from app.courses.services import record_lesson_view
 from app.municipalities.facts import facts_of, fill_html
 from app.progress.completion import module_progress
-from app.progress.guidance import next_step
 
 bp = Blueprint("courses", __name__, url_prefix="/courses")
 
@@ -47,7 +46,6 @@ def course(slug: str):
         practice_done=sum(
             min(item.practice_done, item.practice_tasks) for item in progress.values()
         ),
-        step=next_step(current_user, course=course),
     )
 
 

@@ -1,4 +1,7 @@
-"""`flask mail flush`: send what waits in the outbox (cron-friendly; retries failures)."""
+"""`flask mail flush`: send what waits in the outbox (cron-friendly; retries failures).
+
+`flask mail reminders` is training's: it adds itself to this group (`app.training.cli`).
+"""
 
 import click
 
@@ -16,16 +19,3 @@ def flush_command():
     click.echo(f"Sent {sent} message(s); {failed} failed and will be retried.")
     if failed:
         raise SystemExit(1)
-
-
-@mail_cli.command("reminders")
-def reminders_command():
-    """Queue the day-before reminders for sessions starting in 12–36 hours (run hourly)."""
-    from urllib.parse import urlsplit
-
-    from app.core.urls import public_base
-    from app.training.services import send_reminders
-
-    base = public_base()
-    count = send_reminders(base, urlsplit(base).hostname or "localhost")
-    click.echo(f"Queued {count} reminder(s); `flask mail flush` sends them.")

@@ -441,3 +441,14 @@ def _coordinator_attention(user: User) -> list[Step]:
     if missing:
         items.append(Step(StepKind.FILL_FACTS, count=missing))
     return items
+
+
+def init_app(app) -> None:
+    """Let the pages of lower domains (course, quiz result, certificates, session) show the
+    learner's next step without importing progress: `step_in_course(user, course)`,
+    `learning_step(user)` and `step_at_session(user, training_session)` in templates."""
+    app.jinja_env.globals.update(
+        step_in_course=lambda user, course: next_step(user, course=course),
+        learning_step=learning_step,
+        step_at_session=step_at_session,
+    )

@@ -6,7 +6,6 @@ from flask_login import current_user, login_required
 
 from app.core.errors import render_error
 from app.courses import queries as course_queries
-from app.progress.guidance import next_step
 from app.quizzes import queries, services
 from app.quizzes.types import QUESTION_TYPES, InvalidAnswer
 
@@ -134,7 +133,6 @@ def result(attempt_id: int):
         items=queries.attempt_questions(attempt),
         status=queries.quiz_status(current_user, quiz),
         summary=queries.passed_summary(current_user, course, module) if attempt.passed else None,
-        step=next_step(current_user, course=course) if attempt.passed else None,
         question_types=QUESTION_TYPES,
     )
 

@@ -28,7 +28,6 @@ from app.core.urls import external_url
 from app.extensions import limiter
 from app.municipalities.facts import facts_of, fill_html
 from app.practice import queries as practice_queries
-from app.progress.guidance import step_at_session
 from app.training import access, evaluation, queries, services, timing
 from app.training.calendar import session_ics
 from app.training.forms import (
@@ -270,7 +269,6 @@ def detail(session_id: int):
         reopen_form=ReopenForm(),
         people=people,
         mine=mine,
-        step=step_at_session(current_user, training_session, now) if mine else None,
         agent=training_session.agent,
         search=search,
         found=queries.roster_search(training_session, search) if search else [],

@@ -4,6 +4,7 @@ import csv
 import io
 import re
 import threading
+import zipfile
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -361,3 +362,25 @@ def test_the_session_filter_offers_the_latest_sessions_and_the_one_asked_for(
     html = asked.get_data(as_text=True)
     assert asked.status_code == 200 and "Äldre (" in html
     assert "Anna Falubo" in html and "Bo Falubo" not in html
+
+
+def test_cli_print_pack_above_a_part_writes_a_zip_of_parts_like_the_web_job(
+    runner, create_user, make_certificate, tmp_path, monkeypatch
+):
+    monkeypatch.setattr("app.certificates.cli.PART_SIZE", 2)
+    monkeypatch.setattr("app.certificates.services.PART_SIZE", 2)
+    for _ in range(3):
+        make_certificate(create_user())
+    output = tmp_path / "falun.pdf"
+    result = runner.invoke(
+        args=["certificates", "print", "--municipality", "2080", "-o", str(output)]
+    )
+    assert result.exit_code == 0, result.output
+    archive_path = tmp_path / "falun.zip"
+    assert f"to {archive_path} (2 PDFs of up to 2 pages)" in result.output
+    assert not output.exists()
+    with zipfile.ZipFile(archive_path) as archive:
+        names = sorted(archive.namelist())
+        assert names == ["intyg-del-01.pdf", "intyg-del-02.pdf"]
+        pages = [len(PdfReader(io.BytesIO(archive.read(name))).pages) for name in names]
+    assert pages == [2, 1]

@@ -6,10 +6,10 @@ import pytest
 from werkzeug.datastructures import MultiDict
 
 from app.auth.models import Role
+from app.core.events import course_completed
 from app.courses.models import CompletionMethod, Course, CourseCompletion, ModuleCompletion
 from app.courses.services import sync_courses
 from app.extensions import db
-from app.core.events import course_completed
 from app.progress.completion import update_progress
 from app.quizzes.models import Quiz
 from app.quizzes.services import read_answers, start_attempt, submit_attempt

@@ -111,9 +111,8 @@ def test_demo_agent3_can_take_the_last_step_to_certification(runner, synced_cour
     from app.certificates.models import Certificate
     from app.courses.models import CourseCompletion
     from app.practice.queries import trainer_practice
-    from app.training.services import confirm_practice
     from app.training.models import TrainingSession
-    from app.training.services import check_in
+    from app.training.services import check_in, confirm_practice
 
     runner.invoke(args=["demo", "seed"])
     agent3 = db.session.scalar(db.select(User).filter_by(email="agent3.falun@demo.se"))

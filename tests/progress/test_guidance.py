@@ -15,12 +15,11 @@ from app.mail.models import MailState, OutboxMessage
 from app.municipalities.facts import FACTS
 from app.municipalities.services import save_facts
 from app.practice.queries import trainer_practice
-from app.training.services import confirm_practice
 from app.progress.completion import update_progress
 from app.progress.guidance import StepKind, next_step, work_overview
 from app.quizzes.models import AttemptState, Quiz, QuizAttempt
 from app.training.models import Attendance, AttendanceStatus
-from app.training.services import create_session, mark_attendance, register
+from app.training.services import confirm_practice, create_session, mark_attendance, register
 from tests.training.fixtures import certify_agent, details, do_practice, move
 
 

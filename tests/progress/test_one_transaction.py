@@ -106,17 +106,13 @@ def test_a_crash_while_marking_attendance_keeps_neither_marks_nor_completions(
     db.session.commit()
     crash_on(events.attendance_marked)
     with pytest.raises(Crash):
-        mark_attendance(
-            certified_agent, end_user_session, {learner.id: AttendanceStatus.ATTENDED}
-        )
+        mark_attendance(certified_agent, end_user_session, {learner.id: AttendanceStatus.ATTENDED})
     row = db.session.scalar(db.select(Attendance).filter_by(user_id=learner.id))
     assert row.status == AttendanceStatus.REGISTERED
     assert count(AuditEntry, action=AuditAction.ATTENDANCE_MARKED) == 0
 
 
-def test_a_crash_while_revoking_keeps_the_certificate_valid(
-    certified_agent, create_user, crash_on
-):
+def test_a_crash_while_revoking_keeps_the_certificate_valid(certified_agent, create_user, crash_on):
     admin = create_user(role="admin")
     certificate = db.session.scalar(db.select(Certificate).filter_by(user_id=certified_agent.id))
     crash_on(events.certificate_revoked)
@@ -165,9 +161,7 @@ def test_progress_check_repair_writes_what_is_missing_audited_and_without_mail(
     assert count(CourseCompletion, user_id=learner.id) == 1
     assert count(Certificate, user_id=learner.id) == 1
     assert count(OutboxMessage) == mail_before
-    entry = db.session.scalar(
-        db.select(AuditEntry).filter_by(action=AuditAction.PROGRESS_REPAIRED)
-    )
+    entry = db.session.scalar(db.select(AuditEntry).filter_by(action=AuditAction.PROGRESS_REPAIRED))
     assert entry.subject_id == learner.id and entry.details["certificate"] is True
     again = runner.invoke(args=["progress", "check"])
     assert again.exit_code == 0 and "Progress agrees with the rules." in again.output

@@ -421,7 +421,7 @@ def test_marks_and_completions_are_one_transaction(quiz_course, certified_agent,
     register(person, training_session)
     move(training_session, -timedelta(minutes=5))
     with (
-        mock.patch("app.training.services.complete_via_attendance", side_effect=RuntimeError),
+        mock.patch("app.progress.subscribers.complete_via_attendance", side_effect=RuntimeError),
         pytest.raises(RuntimeError),
     ):
         mark_attendance(certified_agent, training_session, {person.id: AttendanceStatus.ATTENDED})
