@@ -131,7 +131,7 @@ def init_blueprints(app: Flask) -> None:
     from app.municipalities.routes import bp as municipalities_bp
     from app.practice.routes import bp as practice_bp
     from app.privacy.routes import bp as privacy_bp
-    from app.progress import guidance
+    from app.progress import guidance, learner
     from app.quizzes.routes import bp as quizzes_bp
     from app.reports.routes import bp as reports_bp
     from app.sso.routes import bp as sso_bp
@@ -164,6 +164,7 @@ def init_blueprints(app: Flask) -> None:
     labels.init_app(app)
     access.init_app(app)
     guidance.init_app(app)
+    learner.init_app(app)
     mail_services.init_app(app)
 
 

@@ -4,6 +4,7 @@ from app.auth import models as auth_models
 from app.auth import tokens as token_models
 from app.certificates import models as certificate_models
 from app.core import audit as audit_models
+from app.courses import content as content_models
 from app.courses import models as course_models
 from app.effect import models as effect_models
 from app.jobs import models as job_models
@@ -17,6 +18,7 @@ from app.training import models as training_models
 __all__ = [
     "auth_models",
     "certificate_models",
+    "content_models",
     "course_models",
     "effect_models",
     "job_models",

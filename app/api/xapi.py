@@ -14,11 +14,12 @@ from sqlalchemy.orm import aliased
 
 from app.auth.models import Role, User
 from app.core.time import utcnow
+from app.courses.content import Practice, Quiz
 from app.courses.models import Audience, Course, CourseCompletion, Module
 from app.extensions import db
-from app.practice.models import Practice, PracticeConfirmation
+from app.practice.models import PracticeConfirmation
 from app.progress.rules import trained_online, trained_via_session
-from app.quizzes.models import AttemptState, Quiz, QuizAttempt
+from app.quizzes.models import AttemptState, QuizAttempt
 from app.training.models import Attendance, AttendanceStatus, TrainingSession
 
 ADL = "http://adlnet.gov/expapi"

@@ -7,11 +7,10 @@ from pathlib import Path
 
 from app.core.markdown import render_markdown
 from app.core.yamlfile import Checker, ContentError, LineDict, load_yaml
+from app.courses.content import ConfirmedBy, RevealAnswers
 from app.courses.models import Audience
+from app.courses.question_types import COMMON_KEYS, QUESTION_TYPES, QuestionSpec
 from app.municipalities.facts import placeholder_problems
-from app.practice.models import ConfirmedBy
-from app.quizzes.models import RevealAnswers
-from app.quizzes.types import COMMON_KEYS, QUESTION_TYPES, QuestionSpec
 
 AUDIENCES = tuple(Audience)
 COURSE_KEYS = (

@@ -2,14 +2,11 @@
 
 from dataclasses import dataclass
 
-from sqlalchemy import func
-
 from app.auth.models import Role, User
+from app.courses.content import Practice, PracticeTask, Quiz
 from app.courses.models import Audience, Course, CourseCompletion, Lesson, LessonView, Module
 from app.extensions import db
 from app.municipalities.facts import placeholders_in
-from app.practice.models import Practice, PracticeTask
-from app.quizzes.models import Quiz, QuizAttempt
 
 AUDIENCES_BY_ROLE = {
     Role.EMPLOYEE: (Audience.EMPLOYEE,),
@@ -19,82 +16,9 @@ AUDIENCES_BY_ROLE = {
 }
 
 
-@dataclass
-class CourseProgress:
-    """A course with the user's progress: lessons viewed, quizzes passed, completed."""
-
-    course: Course
-    lessons: int
-    viewed: int
-    quizzes: int = 0
-    quizzes_passed: int = 0
-    completed: bool = False
-
-    @property
-    def percent(self) -> int:
-        """Share of steps done (lessons viewed and quizzes passed), 0–100."""
-        steps = self.lessons + self.quizzes
-        if self.completed:
-            return 100
-        return min(99, 100 * (self.viewed + self.quizzes_passed) // steps) if steps else 0
-
-
 def audiences_for(user: User) -> tuple[str, ...]:
     """The course audiences this user's role may take."""
     return AUDIENCES_BY_ROLE.get(Role(user.role), ())
-
-
-def catalogue_for(user: User) -> list[CourseProgress]:
-    """Active courses meant for the user's role, with lesson counts and lessons viewed (1 query)."""
-    viewed = db.select(LessonView.lesson_id).where(LessonView.user_id == user.id).scalar_subquery()
-    rows = db.session.execute(
-        db.select(
-            Course,
-            func.count(Lesson.id),
-            func.count(Lesson.id).filter(Lesson.id.in_(viewed)),
-        )
-        .outerjoin(Module, (Module.course_id == Course.id) & Module.retired_at.is_(None))
-        .outerjoin(Lesson, (Lesson.module_id == Module.id) & Lesson.retired_at.is_(None))
-        .where(Course.retired_at.is_(None), Course.audience.in_(audiences_for(user)))
-        .group_by(Course.id)
-        .order_by(Course.position)
-    ).all()
-    quizzes = _quiz_counts(user, [course.id for course, _, _ in rows])
-    completed = set(
-        db.session.scalars(
-            db.select(CourseCompletion.course_id).where(CourseCompletion.user_id == user.id)
-        )
-    )
-    return [
-        CourseProgress(
-            course, lessons, seen, *quizzes.get(course.id, (0, 0)), course.id in completed
-        )
-        for course, lessons, seen in rows
-    ]
-
-
-def _quiz_counts(user: User, course_ids: list[int]) -> dict[int, tuple[int, int]]:
-    """Per course: active quizzes, and how many of them the user passed (1 query)."""
-    passed = (
-        db.select(QuizAttempt.quiz_id)
-        .where(QuizAttempt.user_id == user.id, QuizAttempt.passed.is_(True))
-        .scalar_subquery()
-    )
-    rows = db.session.execute(
-        db.select(
-            Module.course_id,
-            func.count(Quiz.id),
-            func.count(Quiz.id).filter(Quiz.id.in_(passed)),
-        )
-        .join(Quiz, Quiz.module_id == Module.id)
-        .where(
-            Module.course_id.in_(course_ids),
-            Module.retired_at.is_(None),
-            Quiz.retired_at.is_(None),
-        )
-        .group_by(Module.course_id)
-    ).all()
-    return {course_id: (total, done) for course_id, total, done in rows}
 
 
 def get_course_for(user: User, slug: str) -> Course | None:

@@ -9,7 +9,6 @@ from app.courses import queries
 from app.courses.loader import IMAGE_TYPES
 from app.courses.services import record_lesson_view
 from app.municipalities.facts import facts_of, fill_html
-from app.progress.completion import module_progress
 
 bp = Blueprint("courses", __name__, url_prefix="/courses")
 
@@ -17,35 +16,21 @@ bp = Blueprint("courses", __name__, url_prefix="/courses")
 @bp.get("/")
 @login_required
 def catalogue():
-    """The courses meant for the user's role, with progress."""
-    return render_template("courses/catalogue.html", courses=queries.catalogue_for(current_user))
+    """The courses meant for the user's role, with progress (`catalogue_of`, from progress)."""
+    return render_template("courses/catalogue.html")
 
 
 @bp.get("/<slug>")
 @login_required
 def course(slug: str):
-    """A course with its modules and lessons."""
+    """A course with its modules and lessons; the page asks progress for the learner's figures
+    (`course_progress`)."""
     course = queries.get_course_for(current_user, slug) or abort(404)
-    outline = queries.course_outline(current_user, course)
-    progress = module_progress(current_user, course)
-    quizzes = sum(1 for item in progress.values() if item.quiz_id)
-    passed = sum(1 for item in progress.values() if item.quiz_id and item.quiz_passed)
-    completion = queries.completion_of(current_user, course)
-    viewed = sum(item.viewed for item in outline)
-    summary = queries.CourseProgress(
-        course, len(outline), viewed, quizzes, passed, completion is not None
-    )
     return render_template(
         "courses/course.html",
         course=course,
-        outline=outline,
-        progress=progress,
-        summary=summary,
-        completion=completion,
-        practice_tasks=sum(item.practice_tasks for item in progress.values()),
-        practice_done=sum(
-            min(item.practice_done, item.practice_tasks) for item in progress.values()
-        ),
+        outline=queries.course_outline(current_user, course),
+        completion=queries.completion_of(current_user, course),
     )
 
 

@@ -11,11 +11,10 @@ from app.auth.models import User
 from app.core.events import lesson_viewed
 from app.core.time import utcnow
 from app.core.yamlfile import ContentError
+from app.courses.content import Option, Practice, PracticeTask, Question, Quiz
 from app.courses.loader import CourseSpec, load_courses
 from app.courses.models import Course, Lesson, LessonView, Module
 from app.extensions import db
-from app.practice.models import Practice, PracticeTask
-from app.quizzes.models import Option, Question, Quiz
 
 log = logging.getLogger(__name__)
 

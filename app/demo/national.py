@@ -14,6 +14,7 @@ from datetime import timedelta
 from app.auth.models import Role, User, hash_password
 from app.certificates.models import Certificate
 from app.core.time import utcnow
+from app.courses.content import Quiz
 from app.courses.models import (
     Audience,
     CompletionMethod,
@@ -27,7 +28,7 @@ from app.effect.models import MeetingForm, MeetingSource, TravelFreeMeeting
 from app.extensions import db
 from app.municipalities.models import Municipality
 from app.municipalities.services import seed_municipalities
-from app.quizzes.models import AttemptState, Quiz, QuizAttempt
+from app.quizzes.models import AttemptState, QuizAttempt
 from app.training.models import Attendance, AttendanceStatus, SessionKind, TrainingSession
 
 log = logging.getLogger(__name__)

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from app.auth.models import Role, User, hash_password
 from app.core.time import STOCKHOLM, utcnow
+from app.courses.content import Practice, PracticeTask, Quiz
 from app.courses.models import (
     Course,
     Lesson,
@@ -18,10 +19,10 @@ from app.effect.models import MeetingForm, MeetingSource, TravelFreeMeeting
 from app.extensions import db
 from app.municipalities.models import Municipality, MunicipalityFact
 from app.municipalities.services import seed_municipalities
-from app.practice.models import Practice, PracticeCheck, PracticeConfirmation, PracticeTask
+from app.practice.models import PracticeCheck, PracticeConfirmation
 from app.practice.queries import trainer_practices
 from app.progress.completion import complete_course
-from app.quizzes.models import AttemptState, Quiz, QuizAttempt
+from app.quizzes.models import AttemptState, QuizAttempt
 from app.reports.queries import coverage_by_municipality
 from app.training.models import (
     Attendance,

@@ -4,16 +4,11 @@ follow-up meeting's trainer confirms; each a fixed number of queries."""
 from sqlalchemy import select
 
 from app.auth.models import User
+from app.courses.content import ConfirmedBy, Practice, PracticeTask
 from app.courses.models import Audience, Course, Module
 from app.courses.queries import active_modules
 from app.extensions import db
-from app.practice.models import (
-    ConfirmedBy,
-    Practice,
-    PracticeCheck,
-    PracticeConfirmation,
-    PracticeTask,
-)
+from app.practice.models import PracticeCheck, PracticeConfirmation
 
 
 def module_practice(course: Course, module_slug: str) -> tuple[Module, Practice] | None:

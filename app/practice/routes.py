@@ -9,7 +9,6 @@ from app.courses import queries as course_queries
 from app.municipalities.facts import facts_of, fill_html
 from app.practice import queries
 from app.practice.services import NOTE_MAX, TaskEntry, save_practice
-from app.progress.completion import module_progress
 
 bp = Blueprint("practice", __name__)
 
@@ -62,7 +61,6 @@ def page(slug: str, module_slug: str):
             for task in tasks
         }
     values = facts_of(current_user.municipality_id)
-    progress = module_progress(current_user, course).get(module.id)
     return render_template(
         "practice/page.html",
         course=course,
@@ -72,6 +70,5 @@ def page(slug: str, module_slug: str):
         entries=entries,
         errors=errors,
         done=sum(1 for task in tasks if task.id in checks),
-        progress=progress,
         confirmation=queries.confirmation_of(current_user, practice),
     ), 422 if errors else 200

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from app.auth.models import User
 from app.core.events import practice_saved
 from app.core.time import utcnow
+from app.courses.content import Practice, PracticeTask
 from app.courses.models import Course
 from app.extensions import db
-from app.practice.models import Practice, PracticeCheck, PracticeTask
+from app.practice.models import PracticeCheck
 
 log = logging.getLogger(__name__)
 NOTE_MAX = 500

@@ -14,6 +14,7 @@ from app.auth.tokens import ApiToken
 from app.certificates.models import Certificate
 from app.core import keyset
 from app.core.audit import AuditEntry
+from app.courses.content import Practice, PracticeTask, Quiz
 from app.courses.models import (
     Course,
     CourseCompletion,
@@ -27,8 +28,8 @@ from app.extensions import db
 from app.jobs.models import Job
 from app.mail.models import OutboxMessage
 from app.municipalities.models import Municipality, MunicipalityFact
-from app.practice.models import Practice, PracticeCheck, PracticeConfirmation, PracticeTask
-from app.quizzes.models import Quiz, QuizAttempt
+from app.practice.models import PracticeCheck, PracticeConfirmation
+from app.quizzes.models import QuizAttempt
 from app.sso.models import SsoProvider
 from app.training.models import Attendance, SessionEvaluation, TrainingSession
 

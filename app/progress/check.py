@@ -16,6 +16,7 @@ from app.auth.models import User
 from app.certificates.models import Certificate
 from app.certificates.services import issue_certificates
 from app.core.audit import AuditAction, audit
+from app.courses.content import Practice, PracticeTask, Quiz
 from app.courses.models import (
     Course,
     CourseCompletion,
@@ -25,9 +26,9 @@ from app.courses.models import (
     ModuleCompletion,
 )
 from app.extensions import db
-from app.practice.models import Practice, PracticeCheck, PracticeTask
+from app.practice.models import PracticeCheck
 from app.progress.completion import update_progress
-from app.quizzes.models import Quiz, QuizAttempt
+from app.quizzes.models import QuizAttempt
 from app.training.models import Attendance, AttendanceStatus
 
 log = logging.getLogger(__name__)

@@ -6,120 +6,33 @@ so that a whole session's attendees cost a fixed number of statements.
 """
 
 import logging
-from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, case, distinct, exists, func, null, select
+from sqlalchemy import ColumnElement, and_, distinct, exists, func, null, select
 from sqlalchemy.exc import IntegrityError
 
 from app.auth.models import User
 from app.certificates.models import Certificate
 from app.core.events import completion_withdrawn, course_completed
 from app.core.time import utcnow
+from app.courses.content import Quiz
 from app.courses.models import (
     Audience,
     CompletionMethod,
     Course,
     CourseCompletion,
-    Lesson,
-    LessonView,
-    Module,
     ModuleCompletion,
 )
 from app.courses.queries import active_modules
 from app.extensions import db
-from app.practice.models import (
-    Practice,
-    PracticeCheck,
-    PracticeConfirmation,
-    PracticeTask,
-)
+from app.practice.models import PracticeConfirmation
 from app.practice.queries import trainer_practices
+from app.progress.learner import module_progress
 from app.progress.rules import certified_at, session_counts
-from app.quizzes.models import AttemptState, Quiz, QuizAttempt
+from app.quizzes.models import AttemptState, QuizAttempt
 from app.training.models import Attendance, AttendanceStatus, SessionKind, TrainingSession
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class ModuleProgress:
-    """A learner's progress in one active module."""
-
-    module_id: int
-    lessons: int
-    viewed: int
-    quiz_id: int | None = None
-    quiz_passed: bool = True
-    practice_tasks: int = 0
-    practice_done: int = 0
-
-    @property
-    def practice_complete(self) -> bool:
-        """Every practice task of the part ticked (true when it has none)."""
-        return self.practice_done >= self.practice_tasks
-
-    @property
-    def complete(self) -> bool:
-        """Every lesson viewed, the quiz (if any) passed and every practice task ticked."""
-        return self.viewed >= self.lessons and self.quiz_passed and self.practice_complete
-
-
-def module_progress(user: User, course: Course) -> dict[int, ModuleProgress]:
-    """Per active module: lessons, lessons viewed, quiz id, quiz passed, practice tasks and
-    tasks ticked (3 queries)."""
-    lesson_rows = db.session.execute(
-        db.select(Module.id, func.count(Lesson.id), func.count(LessonView.id))
-        .outerjoin(Lesson, and_(Lesson.module_id == Module.id, Lesson.retired_at.is_(None)))
-        .outerjoin(
-            LessonView, and_(LessonView.lesson_id == Lesson.id, LessonView.user_id == user.id)
-        )
-        .where(Module.course_id == course.id, Module.retired_at.is_(None))
-        .group_by(Module.id)
-    ).all()
-    passed = func.max(case((QuizAttempt.passed.is_(True), 1), else_=0))
-    quiz_rows = db.session.execute(
-        db.select(Quiz.module_id, Quiz.id, passed)
-        .join(Module, Quiz.module_id == Module.id)
-        .outerjoin(
-            QuizAttempt,
-            and_(
-                QuizAttempt.quiz_id == Quiz.id,
-                QuizAttempt.user_id == user.id,
-                QuizAttempt.state == AttemptState.SUBMITTED,
-            ),
-        )
-        .where(Module.course_id == course.id, Quiz.retired_at.is_(None))
-        .group_by(Quiz.module_id, Quiz.id)
-    ).all()
-    quizzes = {module_id: (quiz_id, bool(ok)) for module_id, quiz_id, ok in quiz_rows}
-    practice = practice_counts(user.id, course)
-    return {
-        module_id: ModuleProgress(
-            module_id,
-            lessons,
-            viewed,
-            *quizzes.get(module_id, (None, True)),
-            *practice.get(module_id, (0, 0)),
-        )  # fmt: skip
-        for module_id, lessons, viewed in lesson_rows
-    }
-
-
-def practice_counts(user_id: int, course: Course) -> dict[int, tuple[int, int]]:
-    """Per module with an active practice: its active tasks and how many the person ticked."""
-    rows = db.session.execute(
-        db.select(Practice.module_id, func.count(PracticeTask.id), func.count(PracticeCheck.id))
-        .join(Module, Module.id == Practice.module_id)
-        .join(PracticeTask, and_(PracticeTask.practice_id == Practice.id,
-                                 PracticeTask.retired_at.is_(None)))
-        .outerjoin(PracticeCheck, and_(PracticeCheck.task_id == PracticeTask.id,
-                                       PracticeCheck.user_id == user_id))
-        .where(Module.course_id == course.id, Module.retired_at.is_(None),
-               Practice.retired_at.is_(None))
-        .group_by(Practice.module_id)
-    ).all()  # fmt: skip
-    return {module_id: (tasks, done) for module_id, tasks, done in rows}
 
 
 def practice_confirmed(course: Course, user_id) -> ColumnElement[bool]:

@@ -27,10 +27,10 @@ from app.municipalities.queries import count_waiting_for_activation
 from app.progress.completion import (
     first_session_attended,
     follow_up_attended,
-    module_progress,
     modules_complete,
     practice_confirmed,
 )
+from app.progress.learner import module_progress
 from app.progress.queries import is_certified
 from app.progress.rules import certified_agent
 from app.quizzes.queries import quiz_status

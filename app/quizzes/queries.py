@@ -6,13 +6,10 @@ from typing import Any
 from sqlalchemy import func
 
 from app.auth.models import User
-from app.certificates.models import Certificate
-from app.certificates.queries import valid_certificate
+from app.courses.content import Option, Question, Quiz
 from app.courses.models import Course, Module
-from app.courses.queries import completion_of
 from app.extensions import db
-from app.progress.completion import module_progress
-from app.quizzes.models import AttemptState, Option, Question, Quiz, QuizAttempt
+from app.quizzes.models import AttemptState, QuizAttempt
 
 
 @dataclass
@@ -205,23 +202,3 @@ def attempts_of(user: User) -> list[AttemptRow]:
         .order_by(QuizAttempt.started_at.desc(), QuizAttempt.id.desc())
     ).all()
     return [AttemptRow(*row) for row in rows]
-
-
-@dataclass
-class PassedSummary:
-    """What passing a quiz has completed: its module, maybe the course, and the certificate."""
-
-    module_complete: bool
-    course_completed: bool
-    certificate: Certificate | None = None
-
-
-def passed_summary(user: User, course: Course, module: Module) -> PassedSummary:
-    """Whether the module and course are now complete, and the valid certificate (≤ 4 queries)."""
-    progress = module_progress(user, course).get(module.id)
-    completed = completion_of(user, course) is not None
-    return PassedSummary(
-        module_complete=progress is not None and progress.complete,
-        course_completed=completed,
-        certificate=valid_certificate(user, course) if completed and course.certificate else None,
-    )

@@ -6,8 +6,8 @@ from flask_login import current_user, login_required
 
 from app.core.errors import render_error
 from app.courses import queries as course_queries
+from app.courses.question_types import QUESTION_TYPES, InvalidAnswer
 from app.quizzes import queries, services
-from app.quizzes.types import QUESTION_TYPES, InvalidAnswer
 
 bp = Blueprint("quizzes", __name__)
 
@@ -132,7 +132,6 @@ def result(attempt_id: int):
         quiz=quiz,
         items=queries.attempt_questions(attempt),
         status=queries.quiz_status(current_user, quiz),
-        summary=queries.passed_summary(current_user, course, module) if attempt.passed else None,
         question_types=QUESTION_TYPES,
     )
 

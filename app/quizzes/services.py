@@ -11,11 +11,12 @@ from werkzeug.datastructures import MultiDict
 from app.auth.models import User
 from app.core.events import quiz_passed
 from app.core.time import utcnow
+from app.courses.content import Option, Question, Quiz
 from app.courses.models import Course
+from app.courses.question_types import QUESTION_TYPES, InvalidAnswer
 from app.extensions import db
 from app.quizzes import queries
-from app.quizzes.models import AttemptState, Option, Question, Quiz, QuizAttempt
-from app.quizzes.types import QUESTION_TYPES, InvalidAnswer
+from app.quizzes.models import AttemptState, QuizAttempt
 
 log = logging.getLogger(__name__)
 _random = random.SystemRandom()

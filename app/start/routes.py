@@ -3,8 +3,8 @@
 from flask import Blueprint, render_template
 from flask_login import current_user
 
-from app.courses import queries as course_queries
 from app.progress.guidance import learning_step, work_overview
+from app.progress.learner import catalogue_for
 from app.reports import queries as report_queries
 
 bp = Blueprint("start", __name__)
@@ -29,5 +29,5 @@ def index():
     return render_template(
         "start/index.html",
         step=step,
-        courses=course_queries.catalogue_for(current_user),
+        courses=catalogue_for(current_user),
     )

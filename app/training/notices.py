@@ -4,10 +4,10 @@ from sqlalchemy import exists, select
 
 from app.auth.models import User
 from app.core.urls import external_url
+from app.courses.content import Quiz
 from app.courses.models import Audience, Course, CourseCompletion, Module
 from app.extensions import db
 from app.mail.services import queue_mails, render_mail
-from app.quizzes.models import Quiz
 from app.training.models import SessionKind, TrainingSession
 
 

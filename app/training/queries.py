@@ -13,8 +13,9 @@ from app.auth.models import Role, User
 from app.core import keyset
 from app.core.text import contains_folded, folded, swedish
 from app.core.time import utcnow
+from app.courses.content import Practice, PracticeTask
 from app.extensions import db
-from app.practice.models import Practice, PracticeCheck, PracticeConfirmation, PracticeTask
+from app.practice.models import PracticeCheck, PracticeConfirmation
 from app.progress.rules import (
     attended_join,
     reach_by_agent,

@@ -14,10 +14,11 @@ from app.auth.models import User
 from app.core.audit import AuditAction, audit, audit_each
 from app.core.events import attendance_marked, practice_confirmed
 from app.core.time import utcnow
+from app.courses.content import Practice
 from app.extensions import db
 from app.mail.models import OutboxMessage
 from app.mail.services import Attachment, queue_mail, queue_mails, render_mail
-from app.practice.models import Practice, PracticeConfirmation
+from app.practice.models import PracticeConfirmation
 from app.progress.rules import attended_join
 from app.training import access, timing
 from app.training.calendar import session_ics

@@ -151,8 +151,8 @@ def test_the_page_maximum_is_documented():
 def test_past_the_deepest_page_more_moves_since_forward(
     monkeypatch, client, auth, create_user, app, tmp_path
 ):
+    from app.courses.content import Quiz
     from app.courses.services import sync_courses
-    from app.quizzes.models import Quiz
 
     monkeypatch.setattr(xapi, "PAGE_SIZE", 2)
     monkeypatch.setattr(xapi, "MAX_PAGE", 1)

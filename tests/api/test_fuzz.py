@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, settings
 from app.api.openapi import OPENAPI
 from app.auth.models import Role
 from app.certificates.services import revoke_certificate
+from app.courses.content import Quiz
 from app.extensions import db
-from app.quizzes.models import Quiz
 from app.training.models import AttendanceStatus
 from app.training.services import create_session, mark_attendance, register
 from tests.courses.test_completion import pass_quiz

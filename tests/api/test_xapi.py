@@ -4,9 +4,9 @@ from datetime import timedelta
 
 from app.api import xapi
 from app.auth.models import Role
+from app.courses.content import Quiz
 from app.courses.services import sync_courses
 from app.extensions import db
-from app.quizzes.models import Quiz
 from app.training.models import AttendanceStatus
 from app.training.services import create_session, mark_attendance, register
 from tests.courses.test_completion import pass_quiz

@@ -7,11 +7,11 @@ from werkzeug.datastructures import MultiDict
 
 from app.auth.models import Role
 from app.core.events import course_completed
+from app.courses.content import Quiz
 from app.courses.models import CompletionMethod, Course, CourseCompletion, ModuleCompletion
 from app.courses.services import sync_courses
 from app.extensions import db
 from app.progress.completion import update_progress
-from app.quizzes.models import Quiz
 from app.quizzes.services import read_answers, start_attempt, submit_attempt
 from app.training.models import Attendance, AttendanceStatus, SessionKind, TrainingSession
 from tests.quizzes.fixtures import answer_form, read_all_lessons, write_quiz_course

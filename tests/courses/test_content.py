@@ -2,13 +2,12 @@
 
 import re
 
+from app.courses.content import Option, Practice, Question, Quiz
 from app.courses.loader import load_courses
 from app.courses.models import Course, Lesson, Module
 from app.courses.services import sync_courses
 from app.extensions import db
 from app.municipalities.facts import FACTS, placeholders_in
-from app.practice.models import Practice
-from app.quizzes.models import Option, Question, Quiz
 from app.training.kit import kit_documents
 from tests.conftest import COURSES_DIR
 

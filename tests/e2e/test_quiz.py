@@ -4,9 +4,10 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from app.auth.models import Role
+from app.courses.content import Option, Question
 from app.courses.models import Course, Lesson, Module
 from app.extensions import db
-from app.quizzes.models import Option, Question, QuizAttempt
+from app.quizzes.models import QuizAttempt
 from tests.conftest import PASSWORD
 from tests.e2e.test_reading import assert_accessible
 

@@ -6,11 +6,12 @@ from datetime import timedelta
 
 from app.auth.models import Role
 from app.certificates.models import Certificate
+from app.courses.content import PracticeTask
 from app.courses.models import Audience, CourseCompletion, ModuleCompletion
 from app.courses.services import sync_courses
 from app.extensions import db
 from app.municipalities.services import save_facts
-from app.practice.models import PracticeCheck, PracticeConfirmation, PracticeTask
+from app.practice.models import PracticeCheck, PracticeConfirmation
 from app.progress.guidance import StepKind, next_step, work_overview
 from app.training.models import AttendanceStatus
 from app.training.services import mark_attendance, register
@@ -20,8 +21,8 @@ from tests.training.fixtures import move
 
 
 def tasks_of(course_slug: str) -> list[PracticeTask]:
+    from app.courses.content import Practice
     from app.courses.models import Course, Module
-    from app.practice.models import Practice
 
     return db.session.scalars(
         db.select(PracticeTask).join(Practice).join(Module).join(Course)

@@ -7,15 +7,16 @@ from app.auth.models import Role
 from app.auth.tokens import ApiToken, create_token
 from app.certificates.models import Certificate
 from app.core.audit import AuditAction, audit
+from app.courses.content import Practice, PracticeTask, Quiz
 from app.courses.models import CourseCompletion, Lesson, LessonView, Module, ModuleCompletion
 from app.effect.models import EnergyFactors, TravelFreeMeeting
 from app.extensions import db
 from app.jobs.models import Job
 from app.mail.models import OutboxMessage
 from app.municipalities.models import MunicipalityFact
-from app.practice.models import Practice, PracticeCheck, PracticeConfirmation, PracticeTask
+from app.practice.models import PracticeCheck, PracticeConfirmation
 from app.privacy.queries import SECTION_OF_REFERENCE, my_data
-from app.quizzes.models import Quiz, QuizAttempt
+from app.quizzes.models import QuizAttempt
 from app.training.models import Attendance, SessionEvaluation, TrainingSession
 from tests.courses.test_pages import QueryCounter
 

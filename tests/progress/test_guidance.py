@@ -8,6 +8,7 @@ from app.auth.models import Role
 from app.certificates.models import Certificate
 from app.certificates.services import revoke_certificate
 from app.core.time import utcnow
+from app.courses.content import Quiz
 from app.courses.models import Audience, Course, Lesson, Module
 from app.courses.services import record_lesson_view
 from app.extensions import db
@@ -17,7 +18,7 @@ from app.municipalities.services import save_facts
 from app.practice.queries import trainer_practice
 from app.progress.completion import update_progress
 from app.progress.guidance import StepKind, next_step, work_overview
-from app.quizzes.models import AttemptState, Quiz, QuizAttempt
+from app.quizzes.models import AttemptState, QuizAttempt
 from app.training.models import Attendance, AttendanceStatus
 from app.training.services import confirm_practice, create_session, mark_attendance, register
 from tests.training.fixtures import certify_agent, details, do_practice, move

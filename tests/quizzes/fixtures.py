@@ -5,10 +5,11 @@ from pathlib import Path
 import pytest
 
 from app.auth.models import Role
+from app.courses.content import Option, Question, Quiz
 from app.courses.models import Course, Lesson
 from app.courses.services import record_lesson_view, sync_courses
 from app.extensions import db
-from app.quizzes.models import Option, Question, Quiz, QuizAttempt
+from app.quizzes.models import QuizAttempt
 from app.quizzes.services import field_name
 
 QUIZ = """\

@@ -5,9 +5,10 @@ import re
 import pytest
 
 from app.auth.models import Role
+from app.courses.content import Option, Question
 from app.courses.services import sync_courses
 from app.extensions import db
-from app.quizzes.models import AttemptState, Option, Question, QuizAttempt
+from app.quizzes.models import AttemptState, QuizAttempt
 from app.quizzes.services import field_name
 from tests.quizzes.fixtures import answer_form, write_quiz_course
 
@@ -223,8 +224,8 @@ def test_role_without_access_to_the_course_gets_404(client, auth, create_user, t
 
 
 def test_feedback_shown_matches_the_verdict(client, auth, app, tmp_path, learner):
+    from app.courses.content import Option, Question, Quiz
     from app.courses.services import sync_courses
-    from app.quizzes.models import Option, Question, Quiz
     from app.quizzes.services import field_name, start_attempt
     from tests.quizzes.fixtures import answer_form, write_quiz_course
 

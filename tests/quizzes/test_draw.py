@@ -3,9 +3,9 @@
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from app.courses.content import Question, Quiz
 from app.courses.models import Course, Module
 from app.extensions import db
-from app.quizzes.models import Question, Quiz
 from app.quizzes.services import _draw_questions
 
 

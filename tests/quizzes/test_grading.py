@@ -4,8 +4,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from app.courses.question_types import QUESTION_TYPES, InvalidAnswer
 from app.quizzes.services import percent
-from app.quizzes.types import QUESTION_TYPES, InvalidAnswer
 
 SINGLE, MULTIPLE = QUESTION_TYPES["single"], QUESTION_TYPES["multiple"]
 TRUE_FALSE, TEXT = QUESTION_TYPES["true_false"], QUESTION_TYPES["text"]

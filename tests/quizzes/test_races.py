@@ -5,9 +5,10 @@ import threading
 from werkzeug.datastructures import MultiDict
 
 from app.auth.models import User
+from app.courses.content import Option, Question, Quiz
 from app.courses.services import sync_courses
 from app.extensions import db
-from app.quizzes.models import AttemptState, Option, Question, Quiz, QuizAttempt
+from app.quizzes.models import AttemptState, QuizAttempt
 from app.quizzes.services import AttemptClosed, read_answers, start_attempt, submit_attempt
 from tests.quizzes.fixtures import answer_form, write_quiz_course
 

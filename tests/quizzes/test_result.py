@@ -6,11 +6,11 @@ import pytest
 
 from app.certificates.models import Certificate
 from app.core.time import utcnow
+from app.courses.content import Quiz, RevealAnswers
 from app.courses.loader import load_courses
 from app.courses.models import Course
 from app.courses.services import sync_courses
 from app.extensions import db
-from app.quizzes.models import Quiz, RevealAnswers
 from tests.courses.test_loader import QUIZ_YML, write_course
 from tests.courses.test_pages import QueryCounter
 from tests.quizzes.fixtures import answer_form, read_all_lessons, write_quiz_course

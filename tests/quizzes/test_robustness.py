@@ -2,9 +2,10 @@
 
 import pytest
 
+from app.courses.content import Quiz
 from app.courses.services import sync_courses
 from app.extensions import db
-from app.quizzes.models import Quiz, QuizAttempt
+from app.quizzes.models import QuizAttempt
 from app.quizzes.services import field_name
 from tests.quizzes.fixtures import QUIZ, answer_form, write_quiz_course
 

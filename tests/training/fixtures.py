@@ -63,7 +63,8 @@ def end_user_session(certified_agent):
 
 def do_practice(user, course) -> None:
     """Tick every active practice task of the course, with a note (as the practice page would)."""
-    from app.practice.models import Practice, PracticeCheck, PracticeTask
+    from app.courses.content import Practice, PracticeTask
+    from app.practice.models import PracticeCheck
     from app.progress.completion import update_progress
 
     tasks = db.session.scalars(

@@ -7,10 +7,10 @@ import pytest
 
 from app.auth.models import Role, User
 from app.certificates.models import Certificate
+from app.courses.content import Quiz
 from app.courses.models import CompletionMethod, Course, CourseCompletion
 from app.courses.services import sync_courses
 from app.extensions import db
-from app.quizzes.models import Quiz
 from app.training.models import Attendance, AttendanceStatus, SessionKind, TrainingSession
 from app.training.services import (
     TrainingError,

@@ -383,8 +383,8 @@ def test_reach_page_totals_agree_with_the_dashboard(
 
 
 def test_marked_absent_at_the_only_follow_up_ends_certification(app, tmp_path, create_user):
+    from app.courses.content import Quiz
     from app.courses.services import sync_courses
-    from app.quizzes.models import Quiz
     from tests.quizzes.fixtures import read_all_lessons, write_quiz_course
 
     sync_courses(write_quiz_course(tmp_path / "c", audience="agent", follow_up=True))
