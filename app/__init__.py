@@ -90,6 +90,7 @@ def configure_hosts(app: Flask) -> None:
 def init_subscribers() -> None:
     """Connect every subscriber of the domain events (`app.core.events`), whatever is served."""
     from app.certificates import services as certificates  # noqa: F401 - course_completed, …
+    from app.mail import subscribers as mail  # noqa: F401 - account_link_issued
     from app.progress import subscribers  # noqa: F401 - lesson_viewed, quiz_passed, …
 
 

@@ -20,7 +20,6 @@ from app.auth.services import authenticate, set_user_locale, sign_out, start_ses
 from app.core.i18n import LANGUAGE_COOKIE
 from app.core.security import is_safe_redirect
 from app.extensions import limiter
-from app.sso.services import any_provider
 
 bp = Blueprint("auth", __name__)
 
@@ -62,9 +61,7 @@ def login():
             target = form.next.data
             return redirect(target if is_safe_redirect(target) else url_for("start.index"))
     status = 422 if form.errors else 200
-    return render_template(
-        "auth/login.html", form=form, sso=any_provider(), next=form.next.data or ""
-    ), status
+    return render_template("auth/login.html", form=form, next=form.next.data or ""), status
 
 
 @bp.post("/logout")

@@ -11,10 +11,10 @@ from app.auth.models import SESSION_VERSION_KEY, Role, User, hash_password
 from app.auth.passwords import password_problems
 from app.auth.tokens import revoke_all_tokens
 from app.core.audit import AuditAction, audit_each
+from app.core.events import account_link_issued
 from app.core.time import utcnow
 from app.core.validation import EMAIL, has_hidden_characters
 from app.extensions import db
-from app.mail.services import queue_mail
 from app.municipalities.models import Municipality
 
 log = logging.getLogger(__name__)
@@ -146,10 +146,9 @@ def send_activation_links(users: list[User], by: User | None = None) -> int:
     sent = []
     for user in users:
         if user.is_active and not user.password_hash:
-            queue_mail(
-                "activation", user.email, user.locale, user=user,
-                link=link_url(user, LinkPurpose.ACTIVATE),
-            )  # fmt: skip
+            account_link_issued.send(
+                user, purpose=LinkPurpose.ACTIVATE, link=link_url(user, LinkPurpose.ACTIVATE)
+            )
             sent.append(user)
     if by is not None:
         audit_each(by, AuditAction.ACTIVATION_SENT, [(user, {}) for user in sent])
@@ -170,10 +169,9 @@ def request_password_reset(email: str) -> None:
     if not user.password_hash:
         send_activation_links([user])
         return
-    queue_mail(
-        "password_reset", user.email, user.locale, user=user,
-        link=link_url(user, LinkPurpose.RESET),
-    )  # fmt: skip
+    account_link_issued.send(
+        user, purpose=LinkPurpose.RESET, link=link_url(user, LinkPurpose.RESET)
+    )
     db.session.commit()
     log.info("Password reset link queued for %s", user.email)
 

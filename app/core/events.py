@@ -50,6 +50,11 @@ agent_role_ended = _events.signal("agent-role-ended")
 deactivated). Sender: the User; `by`: who made the change (None: the command line).
 Subscriber: `certificates.services` revokes the agent certificate."""
 
+account_link_issued = _events.signal("account-link-issued")
+"""Sent by `auth.services` when a person gets a personal link (activation or password reset).
+Sender: the User; `purpose`: the `auth.links.LinkPurpose`; `link`: the address. Subscriber:
+`mail.subscribers` queues the e-mail in the sender's transaction (sent after the response)."""
+
 course_completed = _events.signal("course-completed")
 """Sent by `progress.completion.complete_course` for new completions and for agents
 re-certified by a new follow-up meeting. Sender: the Course; `completions`: the

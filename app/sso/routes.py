@@ -24,7 +24,7 @@ from app.auth.services import normalise_email, start_session
 from app.core.security import CONTENT_SECURITY_POLICY, is_safe_redirect
 from app.core.urls import external_url
 from app.extensions import db, limiter
-from app.sso import oidc
+from app.sso import oidc, services
 from app.sso.forms import SsoLoginForm
 from app.sso.models import SsoProvider
 from app.sso.services import (
@@ -37,7 +37,15 @@ from app.sso.services import (
 
 log = logging.getLogger(__name__)
 bp = Blueprint("sso", __name__)
-bp.record_once(lambda state: oidc.init_app(state.app))
+
+
+def _init_app(state) -> None:
+    """The OpenID Connect client, and `sso_offered()` for the sign-in page (in auth, below)."""
+    oidc.init_app(state.app)
+    state.app.jinja_env.globals["sso_offered"] = services.any_provider
+
+
+bp.record_once(_init_app)
 
 PROVIDER_KEY = "sso_provider_id"  # the provider of the sign-in under way
 NEXT_KEY = "sso_next"  # where to go after it (checked before it is stored)
