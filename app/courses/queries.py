@@ -6,7 +6,7 @@ from app.auth.models import Role, User
 from app.courses.content import Practice, PracticeTask, Quiz
 from app.courses.models import Audience, Course, CourseCompletion, Lesson, LessonView, Module
 from app.extensions import db
-from app.municipalities.facts import placeholders_in
+from app.municipalities.facts import placeholders_in, register_fact_uses
 
 AUDIENCES_BY_ROLE = {
     Role.EMPLOYEE: (Audience.EMPLOYEE,),
@@ -133,3 +133,6 @@ def fact_uses() -> dict[str, list[str]]:
 def active_modules(course: Course):
     """The ids of the course's active modules (a subquery)."""
     return db.select(Module.id).where(Module.course_id == course.id, Module.retired_at.is_(None))
+
+
+register_fact_uses(fact_uses)

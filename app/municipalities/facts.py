@@ -7,6 +7,7 @@ one way to fill them in.
 """
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
@@ -153,3 +154,21 @@ def fill_text(text: str, values: dict[str, str]) -> str:
     return PLACEHOLDER.sub(
         lambda match: values.get(match.group(1), "").strip() or str(UNFILLED), text
     )
+
+
+_FACT_USE_SOURCES: list[Callable[[], dict[str, list[str]]]] = []
+
+
+def register_fact_uses(source: Callable[[], dict[str, list[str]]]) -> None:
+    """A higher domain that fills facts into its text (lessons, the kit) tells where: `source()`
+    gives {fact key: [place, ...]}. The facts page lists them without importing those domains."""
+    _FACT_USE_SOURCES.append(source)
+
+
+def fact_uses() -> dict[str, list[str]]:
+    """Where each fact is used, from every registered source, in registration order."""
+    uses: dict[str, list[str]] = {}
+    for source in _FACT_USE_SOURCES:
+        for key, places in source().items():
+            uses.setdefault(key, []).extend(places)
+    return uses

@@ -3,7 +3,6 @@
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -25,7 +24,6 @@ from app.core.labels import label
 from app.core.responses import attachment
 from app.core.time import utcnow
 from app.core.validation import known_args
-from app.courses import queries as course_queries
 from app.municipalities import queries, roster, services
 from app.municipalities.access import (
     get_municipality_or_404,
@@ -38,7 +36,7 @@ from app.municipalities.access import (
     roles_assignable_by,
 )
 from app.municipalities.activation import start as start_activation
-from app.municipalities.facts import FACTS, facts_of
+from app.municipalities.facts import FACTS, fact_uses, facts_of
 from app.municipalities.forms import (
     FactsForm,
     MoveForm,
@@ -49,7 +47,6 @@ from app.municipalities.forms import (
     RosterUploadForm,
     TargetsForm,
 )
-from app.training.kit import fact_uses_in_kit
 
 bp = Blueprint("municipalities", __name__, url_prefix="/municipalities")
 
@@ -360,9 +357,7 @@ def facts(code: str):
             "info",
         )
         return redirect(url_for(".facts", code=code))
-    uses = course_queries.fact_uses()
-    for key, places in fact_uses_in_kit(current_app.config["COURSES_DIR"]).items():
-        uses.setdefault(key, []).extend(places)
+    uses = fact_uses()  # lessons and practice (courses), then the kit (training)
     return render_template(
         "municipalities/facts.html",
         municipality=municipality,

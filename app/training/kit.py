@@ -5,8 +5,10 @@ from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
 
+from flask import current_app
+
 from app.courses.loader import read_document, slug_of
-from app.municipalities.facts import placeholders_in
+from app.municipalities.facts import placeholders_in, register_fact_uses
 
 
 @dataclass(frozen=True)
@@ -128,3 +130,6 @@ def fact_uses_in_kit(courses_dir: str) -> dict[str, list[str]]:
         for key in sorted(placeholders_in(document.html)):
             uses.setdefault(key, []).append(f"Utbildningspaket › {document.title}")
     return uses
+
+
+register_fact_uses(lambda: fact_uses_in_kit(current_app.config["COURSES_DIR"]))
