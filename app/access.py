@@ -3,9 +3,10 @@
 from flask import Flask
 
 from app.certificates.access import may_list as may_list_certificates
+from app.core.scope import may_see_every_municipality
 from app.effect.access import may_log_meetings
 from app.mail.access import may_read_outbox
-from app.municipalities.access import may_manage_people, may_see_every_municipality
+from app.municipalities.access import may_manage_people
 from app.privacy.access import may_erase, may_read_audit_log
 from app.reports.access import may_see_coverage
 from app.training.access import works_with_sessions

@@ -398,7 +398,8 @@ def mark_fifty(db) -> float:
     """Marking 50 registered people present at one session, in ms."""
     from datetime import timedelta
 
-    from app.auth.models import Role, User
+    from app.auth.models import User
+    from app.core.roles import Role
     from app.progress.rules import certified_agent
     from app.training.models import Attendance, AttendanceStatus
     from app.training.services import SessionDetails, create_session, mark_attendance

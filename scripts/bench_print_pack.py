@@ -20,12 +20,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app import create_app  # noqa: E402
-from app.auth.models import Role, User  # noqa: E402
+from app.auth.models import User  # noqa: E402
 from app.certificates import queries  # noqa: E402
 from app.certificates.codes import new_code  # noqa: E402
 from app.certificates.models import Certificate  # noqa: E402
 from app.certificates.services import write_pack_file  # noqa: E402
 from app.config import TestConfig  # noqa: E402
+from app.core.roles import Role
 from app.courses.models import Course  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.municipalities.models import Municipality  # noqa: E402

@@ -13,8 +13,9 @@ from flask.globals import _cv_app
 from flask.testing import FlaskClient
 
 from app import create_app
-from app.auth.models import Role, User, hash_password
+from app.auth.models import User, hash_password
 from app.config import TestConfig, normalise_database_url
+from app.core.roles import Role
 from app.extensions import db
 from app.municipalities.models import Municipality
 from app.municipalities.services import seed_municipalities

@@ -15,7 +15,6 @@ from app.certificates import queries as certificate_queries
 from app.certificates.codes import normalise_code
 from app.certificates.routes import verify_limit
 from app.core.errors import answer_json_under
-from app.core.time import utcnow
 from app.core.urls import public_base
 from app.effect import queries as effect_queries
 from app.effect import services as effect_services
@@ -116,13 +115,7 @@ def coverage():
 def municipality_coverage(code: str):
     """One municipality's coverage with its agents and the trend by month (another one is 404)."""
     place = get_municipality_or_404(code)
-    now = utcnow()
-    trained = report_queries.trained_by_month(now, place.id)
-    return jsonify(
-        **report_queries.coverage_of(place, now, trained).as_json(),
-        agents=[agent.as_json() for agent in report_queries.agents_of(place, now)],
-        by_month=report_queries.by_month(place, now, trained),
-    )
+    return jsonify(report_queries.municipality_coverage(place).as_json())
 
 
 def _effect_totals(rows) -> dict:

@@ -12,15 +12,16 @@ from typing import Any
 from sqlalchemy import Select, and_, or_
 from sqlalchemy.orm import aliased
 
-from app.auth.models import Role, User
+from app.auth.models import User
+from app.core.scope import Scope
 from app.core.time import utcnow
 from app.courses.content import Practice, Quiz
 from app.courses.models import Audience, Course, CourseCompletion, Module
 from app.extensions import db
 from app.practice.models import PracticeConfirmation
-from app.progress.rules import trained_online, trained_via_session
+from app.progress.rules import marked_attended, trained_online, trained_via_session
 from app.quizzes.models import AttemptState, QuizAttempt
-from app.training.models import Attendance, AttendanceStatus, TrainingSession
+from app.training.models import Attendance, TrainingSession
 
 ADL = "http://adlnet.gov/expapi"
 VERBS = {
@@ -115,11 +116,10 @@ def _statement(key, user, verb, activity, at, result=None, instructor=None) -> E
 
 
 def _scoped(query: Select, viewer: User, user_column) -> Select:
-    if viewer.role == Role.ADMIN:
+    scope = Scope.of(viewer)
+    if scope.every:
         return query
-    return query.where(user_column.in_(
-        db.select(User.id).where(User.municipality_id == viewer.municipality_id)
-    ))  # fmt: skip
+    return query.where(user_column.in_(db.select(User.id).where(scope.where(User.municipality_id))))
 
 
 def statements(
@@ -189,7 +189,7 @@ def statements(
         .join(User, User.id == Attendance.user_id)
         .join(TrainingSession, TrainingSession.id == Attendance.session_id)
         .outerjoin(agent, agent.id == TrainingSession.agent_id)
-        .where(Attendance.status == AttendanceStatus.ATTENDED, Attendance.marked_at.is_not(None)),
+        .where(marked_attended(), Attendance.marked_at.is_not(None)),
         viewer, Attendance.user_id,
     )  # fmt: skip
     if since:

@@ -1,40 +1,16 @@
-"""Users and their roles."""
+"""Users (their roles are `app.core.roles.Role`, imported here for the domains above)."""
 
 from datetime import datetime
-from enum import StrEnum
 
 from flask import session
-from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from app.core.labels import register_labels
 from app.core.time import utcnow
 from app.extensions import UTCDateTime, db, login_manager
 from app.municipalities.models import Municipality
-
-
-class Role(StrEnum):
-    """The four roles of DESIGN §2."""
-
-    EMPLOYEE = "employee"
-    AGENT = "agent"
-    COORDINATOR = "coordinator"
-    ADMIN = "admin"
-
-
-register_labels(
-    Role,
-    {
-        Role.EMPLOYEE: _l("medarbetare"),
-        Role.AGENT: _l("mötesagent"),
-        Role.COORDINATOR: _l("kommunkoordinator"),
-        Role.ADMIN: _l("programkontoret"),
-    },
-    "role_label",
-)
 
 
 def hash_password(password: str) -> str:

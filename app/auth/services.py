@@ -7,23 +7,17 @@ from flask_babel import lazy_gettext as _l
 from flask_login import login_user, logout_user
 
 from app.auth.links import LinkPurpose, link_url
-from app.auth.models import SESSION_VERSION_KEY, Role, User, hash_password
+from app.auth.models import SESSION_VERSION_KEY, User, hash_password
 from app.auth.passwords import password_problems
 from app.auth.tokens import revoke_all_tokens
 from app.core.audit import AuditAction, audit_each
 from app.core.events import account_link_issued
 from app.core.time import utcnow
-from app.core.validation import EMAIL, has_hidden_characters
 from app.extensions import db
-from app.municipalities.models import Municipality
 
 log = logging.getLogger(__name__)
 # Checked against when the email is unknown, so both failures take the same time.
 _DUMMY_HASH = hash_password("timing-equaliser")
-
-
-class UserError(ValueError):
-    """A user could not be created; the message says why."""
 
 
 def normalise_email(email: str) -> str:
@@ -39,46 +33,6 @@ def authenticate(email: str, password: str) -> User | None:
         return None
     if not user.check_password(password) or not user.is_active:
         return None
-    return user
-
-
-def create_user(
-    email: str,
-    name: str,
-    role: str,
-    municipality_code: str | None = None,
-    password: str | None = None,
-) -> User:
-    """Create one user after checking role, municipality and uniqueness.
-
-    :raise UserError: unknown role or municipality, bad email, or the email is taken.
-    """
-    email = normalise_email(email)
-    if not EMAIL.match(email):
-        raise UserError(f"'{email}' is not an email address")
-    if not name.strip():
-        raise UserError("the name must not be empty")
-    if has_hidden_characters(name):
-        raise UserError("the name holds invisible control characters (such as bidi overrides)")
-    if role not in set(Role):
-        raise UserError(f"unknown role '{role}' (choose one of: {', '.join(Role)})")
-    municipality = None
-    if municipality_code:
-        municipality = db.session.scalar(
-            db.select(Municipality).filter_by(code=municipality_code.strip())
-        )
-        if municipality is None:
-            raise UserError(f"unknown municipality code '{municipality_code}'")
-    elif role != Role.ADMIN:
-        raise UserError(f"a user with the role '{role}' needs a municipality (--municipality CODE)")
-    if db.session.scalar(db.select(User.id).filter_by(email=email)) is not None:
-        raise UserError(f"a user with the email '{email}' already exists")
-    user = User(email=email, name=name.strip(), role=role, municipality=municipality)
-    if password:
-        user.set_password(password)
-    db.session.add(user)
-    db.session.commit()
-    log.info("Created user %s (%s)", email, role)
     return user
 
 

@@ -1,26 +1,14 @@
 """Who may see, list, print and revoke certificates: the certificates domain's access rules."""
 
-from dataclasses import dataclass
-
-from app.auth.models import Role, User
+from app.auth.models import User
 from app.certificates.models import Certificate
-
-
-@dataclass(frozen=True)
-class Scope:
-    """The certificates a list may hold: one municipality's, or every one (None)."""
-
-    municipality_id: int | None
-
-    @classmethod
-    def everywhere(cls) -> "Scope":
-        """The programme office's scope (also the CLI's)."""
-        return cls(None)
+from app.core.roles import Role
+from app.core.scope import Scope
 
 
 def scope_of(viewer: User) -> Scope:
-    """Admins list every municipality's certificates; a coordinator their own."""
-    return Scope.everywhere() if viewer.role == Role.ADMIN else Scope(viewer.municipality_id)
+    """The certificates a list may hold: the viewer's `Scope` (every one for admins)."""
+    return Scope.of(viewer)
 
 
 def may_list(viewer: User) -> bool:

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, text
+from sqlalchemy import ColumnElement, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
@@ -53,3 +53,8 @@ class Certificate(db.Model):
     def revoked(self) -> bool:
         """True once revoked."""
         return self.revoked_at is not None
+
+
+def valid_certificate_rule(certificate=Certificate) -> ColumnElement[bool]:
+    """The valid-certificate rule: a certificate counts from its issue until it is revoked."""
+    return certificate.revoked_at.is_(None)

@@ -9,7 +9,7 @@ from sqlalchemy.orm import aliased, joinedload
 
 from app.auth.models import User
 from app.certificates.access import Scope, may_see
-from app.certificates.models import Certificate
+from app.certificates.models import Certificate, valid_certificate_rule
 from app.certificates.pdf import CertificatePage
 from app.core import keyset
 from app.core.text import swedish
@@ -47,7 +47,7 @@ def valid_certificate(user: User, course: Course) -> Certificate | None:
         db.select(Certificate).where(
             Certificate.user_id == user.id,
             Certificate.course_id == course.id,
-            Certificate.revoked_at.is_(None),
+            valid_certificate_rule(),
         )
     )
 
@@ -98,10 +98,8 @@ def _day_start(day: date) -> datetime:
 def filtered(scope: Scope, filters: CertificateFilter) -> Select:
     """Certificates of the scope, narrowed by the filters; a municipality's scope holds its own
     certificates only, whatever the filter says."""
-    query = db.select(Certificate)
-    if scope.municipality_id is not None:
-        query = query.where(Certificate.municipality_id == scope.municipality_id)
-    elif filters.municipality_id:
+    query = db.select(Certificate).where(scope.where(Certificate.municipality_id))
+    if scope.every and filters.municipality_id:
         query = query.where(Certificate.municipality_id == filters.municipality_id)
     if filters.course_id:
         query = query.where(Certificate.course_id == filters.course_id)
@@ -120,7 +118,7 @@ def filtered(scope: Scope, filters: CertificateFilter) -> Select:
 
 def count_valid(scope: Scope, filters: CertificateFilter) -> int:
     """How many unrevoked certificates the filtered list holds (1 query)."""
-    valid = filtered(scope, filters).where(Certificate.revoked_at.is_(None))
+    valid = filtered(scope, filters).where(valid_certificate_rule())
     return db.session.scalar(db.select(func.count()).select_from(valid.subquery()))
 
 
@@ -196,14 +194,13 @@ def filter_choices(
     municipalities = db.session.execute(
         db.select(Municipality.id, Municipality.name).order_by(Municipality.name)
     ).all()
-    mine = scope.municipality_id
-    trainer_scope = [] if mine is None else [User.municipality_id == mine]
+    trainer_scope = [scope.where(User.municipality_id)]
     trainers = db.session.execute(
         db.select(User.id, User.name)
         .where(User.id.in_(db.select(Certificate.trainer_id)), *trainer_scope)
         .order_by(swedish(User.name))
     ).all()
-    session_scope = [] if mine is None else [TrainingSession.municipality_id == mine]
+    session_scope = [scope.where(TrainingSession.municipality_id)]
     # The latest sessions (a country holds tens of thousands), and the one asked for if older.
     latest = (
         db.select(TrainingSession.id)

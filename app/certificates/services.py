@@ -15,7 +15,7 @@ from app.auth.models import User
 from app.certificates import queries
 from app.certificates.access import Scope, may_list, scope_of
 from app.certificates.codes import display_code, new_code
-from app.certificates.models import Certificate
+from app.certificates.models import Certificate, valid_certificate_rule
 from app.certificates.pdf import CertificatePage, write_pages
 from app.core.audit import AuditAction, audit
 from app.core.events import (
@@ -59,7 +59,9 @@ def issue_certificate(user: User, course: Course) -> Certificate:
     issue_certificates(course, [completion])
     db.session.commit()
     return db.session.scalar(
-        db.select(Certificate).filter_by(user_id=user.id, course_id=course.id, revoked_at=None)
+        db.select(Certificate)
+        .filter_by(user_id=user.id, course_id=course.id)
+        .where(valid_certificate_rule())
     )
 
 
@@ -131,9 +133,9 @@ def _insert_with_free_code(certificate: Certificate) -> bool:
             return True
         except IntegrityError:
             twin = db.session.scalar(
-                db.select(Certificate.id).filter_by(
-                    user_id=certificate.user_id, course_id=certificate.course_id, revoked_at=None
-                )
+                db.select(Certificate.id)
+                .filter_by(user_id=certificate.user_id, course_id=certificate.course_id)
+                .where(valid_certificate_rule())
             )
             if twin is not None:
                 return False
@@ -199,7 +201,7 @@ def _revoke_valid(course_ids, user_ids: list[int], by: User | None, reason: str)
         course_filter = Certificate.course_id == course_ids
     return db.session.execute(
         db.update(Certificate)
-        .where(course_filter, Certificate.user_id.in_(user_ids), Certificate.revoked_at.is_(None))
+        .where(course_filter, Certificate.user_id.in_(user_ids), valid_certificate_rule())
         .values(revoked_at=utcnow(), revoked_by_id=by.id if by else None, revoked_reason=reason)
         .execution_options(synchronize_session=False)
     ).rowcount

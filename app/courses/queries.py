@@ -2,7 +2,8 @@
 
 from dataclasses import dataclass
 
-from app.auth.models import Role, User
+from app.auth.models import User
+from app.core.roles import Role
 from app.courses.content import Practice, PracticeTask, Quiz
 from app.courses.models import Audience, Course, CourseCompletion, Lesson, LessonView, Module
 from app.extensions import db

@@ -11,8 +11,9 @@ import logging
 import random
 from datetime import timedelta
 
-from app.auth.models import Role, User, hash_password
+from app.auth.models import User, hash_password
 from app.certificates.models import Certificate
+from app.core.roles import Role
 from app.core.time import utcnow
 from app.courses.content import Quiz
 from app.courses.models import (

@@ -5,7 +5,8 @@ import random
 import unicodedata
 from datetime import timedelta
 
-from app.auth.models import Role, User, hash_password
+from app.auth.models import User, hash_password
+from app.core.roles import Role
 from app.core.time import STOCKHOLM, utcnow
 from app.courses.content import Practice, PracticeTask, Quiz
 from app.courses.models import (

@@ -1,6 +1,7 @@
 """Who may log travel-free meetings, follow the effect, correct an entry and set the factors."""
 
-from app.auth.models import Role, User
+from app.auth.models import User
+from app.core.roles import Role
 from app.effect.models import TravelFreeMeeting
 
 

@@ -6,8 +6,10 @@ from datetime import date, datetime
 
 from sqlalchemy import and_, func
 
-from app.auth.models import Role, User
+from app.auth.models import User
 from app.core import keyset
+from app.core.roles import Role
+from app.core.scope import may_see_every_municipality
 from app.core.time import STOCKHOLM, utcnow
 from app.effect.factors import (
     GOAL_2015,
@@ -20,7 +22,6 @@ from app.effect.factors import (
 )
 from app.effect.models import TravelFreeMeeting
 from app.extensions import db
-from app.municipalities.access import may_see_every_municipality
 from app.municipalities.models import Municipality
 from app.reports.queries import coverage_by_municipality
 

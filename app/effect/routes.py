@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from app.core.access import requires
 from app.core.csvfile import pack, unpack
+from app.core.scope import may_see_every_municipality
 from app.core.time import STOCKHOLM, utcnow
 from app.core.validation import query_int
 from app.effect import queries, services
@@ -24,7 +25,7 @@ from app.effect.forms import (
 from app.effect.models import TravelFreeMeeting
 from app.effect.report import start_report
 from app.extensions import db
-from app.municipalities.access import get_municipality_or_404, may_see_every_municipality
+from app.municipalities.access import get_municipality_or_404
 from app.municipalities.models import Municipality
 from app.reports.queries import coverage_of
 

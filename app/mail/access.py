@@ -1,6 +1,7 @@
 """Who may read the outbox: the programme office (messages hold personal links)."""
 
-from app.auth.models import Role, User
+from app.auth.models import User
+from app.core.roles import Role
 
 
 def may_read_outbox(user: User) -> bool:

@@ -4,7 +4,9 @@ and set targets."""
 from flask import abort
 from flask_login import current_user
 
-from app.auth.models import Role, User
+from app.auth.models import User
+from app.core.roles import Role
+from app.core.scope import Scope
 from app.extensions import db
 from app.municipalities.models import Municipality
 
@@ -13,8 +15,8 @@ COORDINATOR_ASSIGNABLE = (Role.EMPLOYEE, Role.AGENT)
 
 
 def can_see_municipality(user: User, municipality: Municipality) -> bool:
-    """Admins see every municipality; everyone else only their own."""
-    return user.role == Role.ADMIN or user.municipality_id == municipality.id
+    """Admins see every municipality; everyone else only their own (`Scope`)."""
+    return Scope.of(user).covers(municipality.id)
 
 
 def may_manage_people(user: User) -> bool:
@@ -53,11 +55,6 @@ def roles_assignable_by(viewer: User) -> tuple[Role, ...]:
 def may_move_people(viewer: User) -> bool:
     """Moving someone to another municipality is the programme office's."""
     return viewer.role == Role.ADMIN
-
-
-def may_see_every_municipality(user: User) -> bool:
-    """The list of all municipalities is the programme office's."""
-    return user.role == Role.ADMIN
 
 
 def may_set_targets(user: User) -> bool:

@@ -5,13 +5,14 @@ from datetime import datetime
 
 from sqlalchemy import case, exists, func, select
 
-from app.auth.models import Role, User
+from app.auth.models import User
 from app.core import keyset
+from app.core.roles import Role
 from app.core.text import contains_folded, swedish
 from app.extensions import db
 from app.municipalities.access import roles_assignable_by
 from app.municipalities.models import Municipality, MunicipalityFact
-from app.progress.rules import staff_trained
+from app.progress.rules import active_agent, staff_trained
 
 PAGE_SIZE = 50
 
@@ -32,7 +33,7 @@ def overview_of_all() -> list[MunicipalityOverview]:
     rows = db.session.execute(
         db.select(
             Municipality,
-            func.count(User.id).filter(User.role == Role.AGENT, active),
+            func.count(User.id).filter(active_agent()),
             func.count(User.id).filter(User.role == Role.EMPLOYEE, active),
             func.count(User.id).filter(User.role == Role.COORDINATOR, active),
         )

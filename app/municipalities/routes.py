@@ -15,13 +15,14 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from app.auth.links import LinkPurpose, link_url
-from app.auth.models import Role
 from app.auth.services import send_activation_links
 from app.auth.slips import activation_slips_pdf
 from app.core.access import requires
 from app.core.csvfile import pack, unpack
 from app.core.labels import label
 from app.core.responses import attachment
+from app.core.roles import Role
+from app.core.scope import may_see_every_municipality
 from app.core.time import utcnow
 from app.core.validation import known_args
 from app.municipalities import queries, roster, services
@@ -31,7 +32,6 @@ from app.municipalities.access import (
     may_manage_people,
     may_manage_person,
     may_move_people,
-    may_see_every_municipality,
     may_set_targets,
     roles_assignable_by,
 )

@@ -16,10 +16,11 @@ import logging
 
 from flask_babel import lazy_gettext as _l
 
-from app.auth.models import Role, User
+from app.auth.models import User
 from app.auth.services import end_sessions, normalise_email
 from app.core.audit import AuditAction, audit
 from app.core.events import agent_role_ended
+from app.core.roles import Role
 from app.core.time import utcnow
 from app.extensions import db
 from app.municipalities.access import roles_assignable_by
@@ -113,15 +114,23 @@ def _check_role(role: str, by: User) -> None:
         raise PersonError("role", _l("Du kan inte ge den rollen."))
 
 
-def create_person(
-    name: str, email: str, role: str, unit: str, municipality: Municipality | None, by: User
+def add_person(
+    email: str,
+    name: str,
+    role: str,
+    municipality: Municipality | None,
+    by: User | None,
+    unit: str = "",
+    password: str | None = None,
 ) -> User:
-    """Create someone without a password (they activate through a link); an admin has no
-    municipality, everyone else needs one.
+    """Add one person: the one way the people page, `flask users create` and a first sign-in
+    through the municipality's provider create someone (a roster adds many at once through
+    `roster.apply`). The entry is audited and the staff target follows the roster; the caller
+    commits. Without a password the person activates through a link.
 
-    :raise PersonError: a role `by` may not give, a missing municipality, or a taken email.
+    :raise PersonError: a missing municipality (for anyone but the programme office), or an
+        e-mail address that is taken.
     """
-    _check_role(role, by)
     email = normalise_email(email)
     if role == Role.ADMIN:
         municipality = None
@@ -131,14 +140,28 @@ def create_person(
         raise PersonError("email", _l("Det finns redan ett konto med den här e-postadressen."))
     person = User(email=email, name=name.strip(), role=role, unit=unit.strip(),
                   municipality=municipality)  # fmt: skip
+    if password:
+        person.set_password(password)
     db.session.add(person)
     db.session.flush()
     if municipality is not None:
         set_target_from_roster(municipality)
     audit(by, AuditAction.PERSON_CREATED, person, role=role)
-    db.session.commit()
-    log.info("%s created %s (%s) in %s", by.email, email, role,
+    log.info("%s added %s (%s) in %s", by.email if by else "The system", email, role,
              municipality.code if municipality else "the programme office")  # fmt: skip
+    return person
+
+
+def create_person(
+    name: str, email: str, role: str, unit: str, municipality: Municipality | None, by: User
+) -> User:
+    """A coordinator or admin adds someone on the people page (`add_person`, one commit).
+
+    :raise PersonError: a role `by` may not give, a missing municipality, or a taken email.
+    """
+    _check_role(role, by)
+    person = add_person(email, name, role, municipality, by, unit=unit)
+    db.session.commit()
     return person
 
 

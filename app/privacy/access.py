@@ -1,6 +1,7 @@
 """Who may read the audit log and erase people: the programme office."""
 
-from app.auth.models import Role, User
+from app.auth.models import User
+from app.core.roles import Role
 
 
 def may_read_audit_log(user: User) -> bool:

@@ -2,9 +2,9 @@
 
 from flask_babel import gettext as _
 
-from app.auth.models import Role
 from app.core.audit import AuditAction, AuditEntry
 from app.core.labels import label
+from app.core.roles import Role
 from app.training.models import AttendanceStatus
 
 

@@ -28,8 +28,9 @@ from app.courses.models import (
 from app.extensions import db
 from app.practice.models import PracticeCheck
 from app.progress.completion import update_progress
+from app.progress.rules import marked_attended
 from app.quizzes.models import QuizAttempt
-from app.training.models import Attendance, AttendanceStatus
+from app.training.models import Attendance
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +70,7 @@ def _started_not_completed():
         .join(Module, Module.id == Practice.module_id),
         select(Attendance.user_id, Course.id)
         .join(Course, Course.retired_at.is_(None))
-        .where(Attendance.status == AttendanceStatus.ATTENDED),
+        .where(marked_attended()),
     ).subquery()
     completed = exists().where(
         CourseCompletion.user_id == steps.c.user_id,

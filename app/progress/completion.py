@@ -28,9 +28,9 @@ from app.extensions import db
 from app.practice.models import PracticeConfirmation
 from app.practice.queries import trainer_practices
 from app.progress.learner import module_progress
-from app.progress.rules import certified_at, session_counts
+from app.progress.rules import certified_at, follow_up_attended, marked_attended, session_counts
 from app.quizzes.models import AttemptState, QuizAttempt
-from app.training.models import Attendance, AttendanceStatus, SessionKind, TrainingSession
+from app.training.models import Attendance, SessionKind, TrainingSession
 
 log = logging.getLogger(__name__)
 
@@ -81,23 +81,6 @@ def quizzes_passed(course: Course, user_id) -> ColumnElement[bool]:
     return passed == total
 
 
-def follow_up_attended(user_id, after=None) -> ColumnElement[bool]:
-    """The person attended a follow-up meeting for agents that was not cancelled (after `after`)."""
-    conditions = [
-        Attendance.user_id == user_id,
-        Attendance.status == AttendanceStatus.ATTENDED,
-        TrainingSession.kind == SessionKind.AGENT_FOLLOW_UP,
-        TrainingSession.cancelled_at.is_(None),
-    ]
-    if after is not None:
-        conditions.append(TrainingSession.starts_at > after)
-    return exists(
-        select(Attendance.id)
-        .join(TrainingSession, TrainingSession.id == Attendance.session_id)
-        .where(*conditions)
-    )
-
-
 def first_session_attended(user_id):
     """The first counting end-user session the person attended as a participant (a scalar
     subquery)."""
@@ -106,7 +89,7 @@ def first_session_attended(user_id):
         .join(Attendance, Attendance.session_id == TrainingSession.id)
         .where(
             Attendance.user_id == user_id,
-            Attendance.status == AttendanceStatus.ATTENDED,
+            marked_attended(),
             TrainingSession.agent_id != user_id,
             session_counts(),
         )

@@ -14,9 +14,11 @@ from enum import StrEnum
 
 from sqlalchemy import and_, func, select
 
-from app.auth.models import Role, User
+from app.auth.models import User
 from app.certificates.models import Certificate
 from app.certificates.queries import valid_certificate
+from app.core.roles import Role
+from app.core.scope import Scope
 from app.core.time import utcnow
 from app.courses import queries as course_queries
 from app.courses.models import Audience, Course, Module
@@ -32,7 +34,7 @@ from app.progress.completion import (
 )
 from app.progress.learner import module_progress
 from app.progress.queries import is_certified
-from app.progress.rules import certified_agent
+from app.progress.rules import active_agent, certified_agent, marked_attended
 from app.quizzes.queries import quiz_status
 from app.training import timing
 from app.training.models import Attendance, AttendanceStatus, SessionKind, TrainingSession
@@ -351,32 +353,26 @@ def work_overview(user: User, now: datetime | None = None) -> WorkOverview:
     most pressing first; the step is the first of them, else following the coverage."""
     now = now or utcnow()
     next_follow_up = _next_follow_up(TrainingSession.ends_at > now)
-    waiting = _agents_waiting_for_follow_up(
-        None if user.role == Role.ADMIN else user.municipality_id
-    )
+    scope = Scope.of(user)
+    waiting = _agents_waiting_for_follow_up(scope)
     attention = (
-        _admin_attention(waiting, next_follow_up)
-        if user.role == Role.ADMIN
-        else _coordinator_attention(user)
+        _admin_attention(waiting, next_follow_up) if scope.every else _coordinator_attention(user)
     )
     step = attention[0] if attention else Step(StepKind.FOLLOW_COVERAGE)
     return WorkOverview(step, attention, next_follow_up, waiting)
 
 
-def _agents_waiting_for_follow_up(municipality_id: int | None) -> int:
-    """Active agents who have done both parts but are not certified (1 query)."""
+def _agents_waiting_for_follow_up(scope: Scope) -> int:
+    """Active agents in scope who have done both parts but are not certified (1 query)."""
     course = _lead_course(Audience.AGENT)
     if course is None:
         return 0
     query = select(func.count(User.id)).where(
-        User.role == Role.AGENT,
-        User.active.is_(True),
+        active_agent(),
         ~certified_agent(),
         modules_complete(course, User.id),
     )
-    if municipality_id is not None:
-        query = query.where(User.municipality_id == municipality_id)
-    return db.session.scalar(query) or 0
+    return db.session.scalar(query.where(scope.where(User.municipality_id))) or 0
 
 
 def _admin_attention(waiting: int, next_follow_up: TrainingSession | None) -> list[Step]:
@@ -407,9 +403,8 @@ def _practice_to_confirm() -> Step | None:
         .where(
             TrainingSession.kind == SessionKind.AGENT_FOLLOW_UP,
             TrainingSession.cancelled_at.is_(None),
-            Attendance.status == AttendanceStatus.ATTENDED,
-            User.role == Role.AGENT,
-            User.active.is_(True),
+            marked_attended(),
+            active_agent(),
             ~certified_agent(),
             ~practice_confirmed(course, User.id),
         )
@@ -426,7 +421,7 @@ def _coordinator_attention(user: User) -> list[Step]:
     others, agents = db.session.execute(
         select(
             func.count(User.id).filter(User.role.in_((Role.EMPLOYEE, Role.AGENT))),
-            func.count(User.id).filter(User.role == Role.AGENT, User.active.is_(True)),
+            func.count(User.id).filter(active_agent()),
         ).where(User.municipality_id == user.municipality_id)
     ).one()
     if not others:

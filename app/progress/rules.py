@@ -9,8 +9,9 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, and_, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
-from app.auth.models import Role, User
-from app.certificates.models import Certificate
+from app.auth.models import User
+from app.certificates.models import Certificate, valid_certificate_rule
+from app.core.roles import Role
 from app.courses.models import Audience, CompletionMethod, Course, CourseCompletion
 from app.training.models import Attendance, AttendanceStatus, SessionKind, TrainingSession
 
@@ -24,7 +25,7 @@ def certified_at(user_id, at=None) -> ColumnElement[bool]:
     certificate = aliased(Certificate)
     course = aliased(Course)
     valid = (
-        [certificate.revoked_at.is_(None)]
+        [valid_certificate_rule(certificate)]
         if at is None
         else [
             certificate.issued_at <= at,
@@ -38,9 +39,14 @@ def certified_at(user_id, at=None) -> ColumnElement[bool]:
     )
 
 
+def active_agent(user=User) -> ColumnElement[bool]:
+    """An active agent: the agent role on an account that is not deactivated."""
+    return and_(user.role == Role.AGENT, user.active.is_(True))
+
+
 def certified_agent(user=User) -> ColumnElement[bool]:
-    """A certified agent now: agent role, active account, a valid agent-course certificate."""
-    return and_(user.role == Role.AGENT, user.active.is_(True), certified_at(user.id))
+    """A certified agent now: an active agent with a valid agent-course certificate."""
+    return and_(active_agent(user), certified_at(user.id))
 
 
 def session_counts(training_session=TrainingSession) -> ColumnElement[bool]:
@@ -61,14 +67,37 @@ def session_held(now: datetime, training_session=TrainingSession) -> ColumnEleme
     return and_(session_counts(training_session), training_session.starts_at <= now)
 
 
+def marked_attended(attendance=Attendance) -> ColumnElement[bool]:
+    """The attended rule on one list row: marked attended (not registered only, not absent)."""
+    return attendance.status == AttendanceStatus.ATTENDED
+
+
 def attended(training_session_id, user_id) -> ColumnElement[bool]:
-    """The person is marked attended at the session (not registered only, not later absent)."""
+    """The person is marked attended at the session (see `marked_attended`)."""
     return exists(
         select(Attendance.id).where(
             Attendance.session_id == training_session_id,
             Attendance.user_id == user_id,
-            Attendance.status == AttendanceStatus.ATTENDED,
+            marked_attended(),
         )
+    )
+
+
+def follow_up_attended(user_id, after=None) -> ColumnElement[bool]:
+    """The person attended a follow-up meeting for agents that was not cancelled (that started
+    after `after`, when given)."""
+    conditions = [
+        Attendance.user_id == user_id,
+        marked_attended(),
+        TrainingSession.kind == SessionKind.AGENT_FOLLOW_UP,
+        TrainingSession.cancelled_at.is_(None),
+    ]
+    if after is not None:
+        conditions.append(TrainingSession.starts_at > after)
+    return exists(
+        select(Attendance.id)
+        .join(TrainingSession, TrainingSession.id == Attendance.session_id)
+        .where(*conditions)
     )
 
 
@@ -141,10 +170,7 @@ def staff_trained(now: datetime, municipality_id: int | None = None):
 
 def attended_join(training_session=TrainingSession) -> ColumnElement[bool]:
     """Join condition: the session's attendance rows marked attended."""
-    return and_(
-        Attendance.session_id == training_session.id,
-        Attendance.status == AttendanceStatus.ATTENDED,
-    )
+    return and_(Attendance.session_id == training_session.id, marked_attended())
 
 
 def reach_by_agent(now: datetime, municipality_id: int | None = None):

@@ -12,7 +12,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import distinct, func, literal, literal_column, select, true, union
 from sqlalchemy.orm import aliased
 
-from app.auth.models import Role, User
+from app.auth.models import User
+from app.core.roles import Role
+from app.core.scope import Scope
 from app.core.text import swedish
 from app.core.time import utcnow
 from app.extensions import db
@@ -20,6 +22,7 @@ from app.municipalities.models import Municipality
 from app.practice.models import PracticeCheck
 from app.practice.queries import trainer_tasks
 from app.progress.rules import (
+    active_agent,
     attended_join,
     certified_agent,
     reach_by_agent,
@@ -198,7 +201,7 @@ def coverage_by_municipality(
 
 def coverage_for(viewer: User) -> list[Coverage]:
     """The coverage rows the viewer may see: every municipality for admins, else their own."""
-    if viewer.role == Role.ADMIN:
+    if Scope.of(viewer).every:
         return coverage_by_municipality()
     if viewer.role == Role.COORDINATOR and viewer.municipality is not None:
         return coverage_by_municipality(only=viewer.municipality)
@@ -258,8 +261,7 @@ def agents_of(municipality: Municipality, now: datetime | None = None) -> list[A
     reach = select(reach_by_agent(now, municipality.id)).cte("reach")
     trained = select(trained_by_agent(now, municipality.id)).cte("trained")
     listed = union(
-        select(User.id).where(User.municipality_id == municipality.id, User.role == Role.AGENT,
-                              User.active.is_(True)),
+        select(User.id).where(User.municipality_id == municipality.id, active_agent()),
         select(reach.c.agent_id),
         select(trained.c.agent_id).where(trained.c.agent_id.is_not(None)),
     ).subquery("listed")  # fmt: skip
@@ -413,3 +415,32 @@ def sessions_of(municipality: Municipality, now: datetime | None = None) -> list
         .order_by(TrainingSession.starts_at.desc())
     ).all()  # fmt: skip
     return [SessionLine(ts, name, by, bool(held), n, t) for ts, name, by, held, n, t in rows]
+
+
+@dataclass(frozen=True)
+class MunicipalityCoverage:
+    """One municipality's coverage as its page and the API show it: the headline row, the
+    agents with their reach, and the trend by month."""
+
+    row: Coverage
+    agents: list[AgentReach]
+    months: list
+
+    def as_json(self) -> dict:
+        """The API's answer (`GET /api/v1/municipalities/{code}/coverage`)."""
+        return {
+            **self.row.as_json(),
+            "agents": [agent.as_json() for agent in self.agents],
+            "by_month": self.months,
+        }
+
+
+def municipality_coverage(municipality: Municipality, now: datetime | None = None):
+    """The one assembly of a municipality's coverage, for its page and the API alike."""
+    now = now or utcnow()
+    trained = trained_by_month(now, municipality.id)
+    return MunicipalityCoverage(
+        row=coverage_of(municipality, now, trained),
+        agents=agents_of(municipality, now),
+        months=by_month(municipality, now, trained),
+    )

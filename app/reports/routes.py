@@ -5,10 +5,11 @@ from flask_babel import format_decimal
 from flask_login import current_user
 
 from app.core.access import requires
+from app.core.scope import may_see_every_municipality
 from app.core.time import utcnow
 from app.municipalities.access import get_municipality_or_404
 from app.reports import exports, queries
-from app.reports.access import may_see_coverage, may_see_every_municipality
+from app.reports.access import may_see_coverage
 from app.training.evaluation import results_for_municipality
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -57,17 +58,14 @@ def overview():
 def municipality(code: str):
     """One municipality: coverage, agents (and who is behind), the trend by month."""
     place = get_municipality_or_404(code)
-    now = utcnow()
-    trained = queries.trained_by_month(now, place.id)
-    row = queries.coverage_of(place, now, trained)
-    agents = queries.agents_of(place, now)
+    coverage = queries.municipality_coverage(place)
     return render_template(
         "reports/municipality.html",
         municipality=place,
-        row=row,
-        agents=agents,
-        behind=[agent for agent in agents if agent.behind],
-        months=queries.by_month(place, now, trained),
+        row=coverage.row,
+        agents=coverage.agents,
+        behind=[agent for agent in coverage.agents if agent.behind],
+        months=coverage.months,
         evaluation=results_for_municipality(place.id),
     )
 

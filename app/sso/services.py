@@ -10,11 +10,13 @@ from urllib.parse import urlsplit
 
 from sqlalchemy.orm import joinedload
 
-from app.auth.models import Role, User
+from app.auth.models import User
 from app.auth.services import normalise_email
+from app.core.roles import Role
 from app.core.validation import has_hidden_characters
 from app.extensions import db
 from app.municipalities.models import Municipality
+from app.municipalities.services import add_person
 from app.sso.models import SsoProvider
 
 log = logging.getLogger(__name__)
@@ -263,13 +265,8 @@ def complete_sign_in(provider: SsoProvider, claims: Mapping[str, Any]) -> User:
     if user is None:
         if not provider.create_unknown:
             raise _refuse(provider, SignInProblem.NOT_ON_ROSTER, email)
-        user = User(
-            email=email,
-            name=_claimed_name(claims, email),
-            role=Role.EMPLOYEE,
-            municipality_id=provider.municipality_id,
-        )
-        db.session.add(user)
+        user = add_person(email, _claimed_name(claims, email), Role.EMPLOYEE,
+                          provider.municipality, by=None)  # fmt: skip
         db.session.commit()
         log.info("Created employee %s of %s at first sign-in", email, provider.municipality.code)
         return user

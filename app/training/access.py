@@ -5,7 +5,8 @@ account and certification (`app.progress.rules.certified_agent`); admins manage 
 An agent who is no longer certified still sees their own sessions, read-only.
 """
 
-from app.auth.models import Role, User
+from app.auth.models import User
+from app.core.roles import Role
 from app.progress.queries import has_reached_part_two, is_certified
 from app.training.models import SessionKind, TrainingSession
 

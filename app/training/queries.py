@@ -9,8 +9,10 @@ from enum import StrEnum
 from sqlalchemy import String, and_, func, literal, or_
 from sqlalchemy.orm import contains_eager
 
-from app.auth.models import Role, User
+from app.auth.models import User
 from app.core import keyset
+from app.core.roles import Role
+from app.core.scope import Scope
 from app.core.text import contains_folded, folded, swedish
 from app.core.time import utcnow
 from app.courses.content import Practice, PracticeTask
@@ -18,13 +20,14 @@ from app.extensions import db
 from app.practice.models import PracticeCheck, PracticeConfirmation
 from app.progress.rules import (
     attended_join,
+    marked_attended,
     reach_by_agent,
     session_held,
     staff_trained,
     trained_by_agent,
 )
 from app.training import access
-from app.training.models import Attendance, AttendanceStatus, SessionKind, TrainingSession
+from app.training.models import Attendance, SessionKind, TrainingSession
 
 PAGE_SIZE = 50  # upcoming sessions a page
 
@@ -48,10 +51,10 @@ class SessionRow:
 def upcoming_for(user: User, now) -> keyset.Page:
     """Sessions the user may join that have not ended, soonest first, the page after the
     request's cursor (1 query)."""
-    visible = [TrainingSession.kind == SessionKind.END_USER]
-    if user.role != Role.ADMIN:
-        visible.append(TrainingSession.municipality_id == user.municipality_id)
-    kinds = and_(*visible)
+    kinds = and_(
+        TrainingSession.kind == SessionKind.END_USER,
+        Scope.of(user).where(TrainingSession.municipality_id),
+    )
     if user.role in (Role.AGENT, Role.ADMIN):
         kinds = or_(kinds, TrainingSession.kind == SessionKind.AGENT_FOLLOW_UP)
     query = (
@@ -229,7 +232,7 @@ def reach_of(agent: User, now: datetime | None = None) -> list[ReachRow]:
             TrainingSession,
             session_held(now),
             func.count(Attendance.id),
-            func.count(Attendance.id).filter(Attendance.status == AttendanceStatus.ATTENDED),
+            func.count(Attendance.id).filter(marked_attended()),
             func.coalesce(func.max(trained.c.n), 0),
         )
         .outerjoin(Attendance, Attendance.session_id == TrainingSession.id)

@@ -2,8 +2,8 @@
 
 import pytest
 
-from app.auth.models import Role
 from app.auth.tokens import ApiToken
+from app.core.roles import Role
 from app.core.time import utcnow
 from app.extensions import db
 

@@ -7,7 +7,7 @@ import pytest
 from openapi_spec_validator import validate
 
 from app.api.openapi import OPENAPI
-from app.auth.models import Role
+from app.core.roles import Role
 from app.courses.models import Course
 from app.extensions import db
 from app.reports import queries

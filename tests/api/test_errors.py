@@ -8,8 +8,8 @@ from flask import jsonify
 
 from app.api import xapi
 from app.api.openapi import OPENAPI
-from app.auth.models import Role
 from app.auth.tokens import ApiToken, TokenScope
+from app.core.roles import Role
 from app.core.time import utcnow
 from app.extensions import db
 from tests.conftest import app_with_empty_database

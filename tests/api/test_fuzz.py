@@ -10,8 +10,8 @@ from flask.globals import _cv_app
 from hypothesis import HealthCheck, settings
 
 from app.api.openapi import OPENAPI
-from app.auth.models import Role
 from app.certificates.services import revoke_certificate
+from app.core.roles import Role
 from app.courses.content import Quiz
 from app.extensions import db
 from app.training.models import AttendanceStatus

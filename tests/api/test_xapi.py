@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from app.api import xapi
-from app.auth.models import Role
+from app.core.roles import Role
 from app.courses.content import Quiz
 from app.courses.services import sync_courses
 from app.extensions import db

@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.auth.models import Role
+from app.core.roles import Role
 
 LESSON_AGENT = "/courses/agent/skills/videorummet"
 LESSON_END_USER = "/courses/end-user/grunder/varfor-resfritt"

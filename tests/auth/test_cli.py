@@ -3,6 +3,7 @@
 import pytest
 
 from app.auth.models import User
+from app.core.audit import AuditAction, AuditEntry
 from app.extensions import db
 
 
@@ -15,6 +16,14 @@ def test_create_user_with_password_can_log_in(runner, municipalities, auth):
     user = db.session.scalar(db.select(User).filter_by(email="karin.lund@falun.se"))
     assert (user.name, user.role, user.municipality.name) == ("Karin Lund", "agent", "Falun")
     assert auth.login("karin.lund@falun.se", "ett-bra-lösenord").status_code == 302
+    # the one way to add a person: audited, and Falun's staff target follows its roster
+    entry = db.session.scalar(db.select(AuditEntry).filter_by(subject_id=user.id))
+    assert (entry.action, entry.actor_id, entry.details) == (
+        AuditAction.PERSON_CREATED,
+        None,
+        {"role": "agent"},
+    )
+    assert user.municipality.staff_target == 1
 
 
 def test_admin_needs_no_municipality(runner, municipalities):

@@ -10,7 +10,7 @@ from itsdangerous import TimestampSigner
 from pypdf import PdfReader
 
 from app.auth.links import LinkPurpose, link_token
-from app.auth.models import Role
+from app.core.roles import Role
 from app.extensions import db
 from app.mail.models import OutboxMessage
 from tests.jobs.fixtures import download, wait_for_job

@@ -3,7 +3,8 @@
 import pytest
 from flask import session
 
-from app.auth.models import Role, User, hash_password
+from app.auth.models import User, hash_password
+from app.core.roles import Role
 from app.extensions import db
 from app.municipalities.models import Municipality
 from app.municipalities.services import seed_municipalities

@@ -10,12 +10,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from pypdf import PdfReader
 
-from app.auth.models import Role
 from app.certificates import queries
 from app.certificates.codes import ALPHABET, display_code, new_code, normalise_code
 from app.certificates.models import Certificate
 from app.certificates.services import NotCompleted, issue_certificate
 from app.core import qr as qr_module
+from app.core.roles import Role
 from app.courses.models import Course, CourseCompletion
 from app.extensions import db
 from app.training.models import Attendance, AttendanceStatus, SessionKind, TrainingSession

@@ -13,9 +13,9 @@ from wtforms import SelectField
 
 from app import create_app
 from app.auth.forms import ProfileForm
-from app.auth.models import Role
 from app.config import HSTS, ProductionConfig
 from app.core import qr as qr_module
+from app.core.roles import Role
 from app.core.validation import HIDDEN_CHARACTERS_MESSAGE, has_hidden_characters
 from app.extensions import db
 from app.municipalities import roster

@@ -6,7 +6,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from app.auth.models import Role
+from app.core.roles import Role
 from app.extensions import db
 from app.municipalities.services import DALARNA
 from app.training.services import create_session, register

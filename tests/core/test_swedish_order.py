@@ -1,6 +1,7 @@
 """Names are sorted A–Ö as Swedes expect, on SQLite as on PostgreSQL."""
 
-from app.auth.models import Role, User
+from app.auth.models import User
+from app.core.roles import Role
 from app.core.text import swedish, swedish_key
 from app.extensions import db
 from app.training.queries import roster_search

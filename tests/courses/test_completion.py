@@ -5,8 +5,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from app.auth.models import Role
 from app.core.events import course_completed
+from app.core.roles import Role
 from app.courses.content import Quiz
 from app.courses.models import CompletionMethod, Course, CourseCompletion, ModuleCompletion
 from app.courses.services import sync_courses

@@ -5,7 +5,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from app.auth.models import Role
+from app.core.roles import Role
 from app.extensions import db
 from app.quizzes.models import QuizAttempt
 from tests.quizzes.fixtures import answer_form

@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import event
 
-from app.auth.models import Role
+from app.core.roles import Role
 from app.courses.models import Lesson, LessonView
 from app.courses.services import sync_courses
 from app.extensions import db

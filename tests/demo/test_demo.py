@@ -1,6 +1,7 @@
 """`flask demo seed`: people in every municipality, with the printed demo logins working."""
 
-from app.auth.models import Role, User
+from app.auth.models import User
+from app.core.roles import Role
 from app.demo.services import DEMO_PASSWORD, demo_logins
 from app.extensions import db
 from app.municipalities.models import Municipality

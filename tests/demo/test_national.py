@@ -1,7 +1,8 @@
 """The national benchmark data, at a small scale: every count in place, the rules read it."""
 
-from app.auth.models import Role, User
+from app.auth.models import User
 from app.certificates.models import Certificate
+from app.core.roles import Role
 from app.courses.models import CourseCompletion
 from app.demo.national import seed_national
 from app.extensions import db

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from app.auth.models import Role
+from app.core.roles import Role
 from app.courses.services import sync_courses
 from tests.conftest import COURSES_DIR
 

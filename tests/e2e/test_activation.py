@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from app.auth.models import Role
+from app.core.roles import Role
 from app.extensions import db
 from app.mail.models import OutboxMessage
 from tests.e2e.test_certificates import log_in

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
-from app.auth.models import Role
+from app.core.roles import Role
 from app.core.time import STOCKHOLM
 from tests.e2e.test_certificates import log_in
 from tests.e2e.test_quiz import answer

@@ -5,9 +5,9 @@ from datetime import UTC, datetime
 import pytest
 from playwright.sync_api import Page, expect
 
-from app.auth.models import Role
 from app.certificates.codes import display_code
 from app.certificates.services import issue_certificate
+from app.core.roles import Role
 from app.courses.models import Course, CourseCompletion
 from app.extensions import db
 from tests.conftest import PASSWORD

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import Page, expect
 
-from app.auth.models import Role
+from app.core.roles import Role
 from app.extensions import db
 from app.training.models import Attendance, AttendanceStatus
 from app.training.services import create_session, mark_attendance, register

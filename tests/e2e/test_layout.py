@@ -8,8 +8,8 @@ import pytest
 from flask import render_template_string
 from playwright.sync_api import Page, expect
 
-from app.auth.models import Role
 from app.certificates.services import issue_certificate
+from app.core.roles import Role
 from app.courses.models import Course, CourseCompletion
 from app.courses.services import sync_courses
 from app.extensions import db

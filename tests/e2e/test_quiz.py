@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import Page, expect
 
-from app.auth.models import Role
+from app.core.roles import Role
 from app.courses.content import Option, Question
 from app.courses.models import Course, Lesson, Module
 from app.extensions import db

@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from app.auth.models import Role
 from app.certificates.services import issue_certificate
+from app.core.roles import Role
 from app.courses.models import Course, CourseCompletion
 from app.effect.models import TravelFreeMeeting
 from app.extensions import db

@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import Page, expect
 
-from app.auth.models import Role
+from app.core.roles import Role
 from tests.e2e.test_certificates import log_in
 from tests.e2e.test_reading import assert_accessible
 

@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
-from app.auth.models import Role
 from app.auth.tokens import create_token
+from app.core.roles import Role
 from app.core.time import STOCKHOLM, utcnow
 from app.effect import queries
 from app.effect.factors import DEFAULTS, Factors, baselines

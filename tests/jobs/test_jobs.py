@@ -7,9 +7,9 @@ from datetime import timedelta
 
 from pypdf import PdfReader
 
-from app.auth.models import Role
 from app.certificates import queries as certificate_queries
 from app.certificates import services as certificate_services
+from app.core.roles import Role
 from app.core.time import utcnow
 from app.extensions import db
 from app.jobs import services as jobs

@@ -8,7 +8,7 @@ import pytest
 from pypdf import PdfReader
 from redis import Redis
 
-from app.auth.models import Role
+from app.core.roles import Role
 from app.extensions import db
 from tests.conftest import app_with_empty_database
 

@@ -9,8 +9,9 @@ from email.policy import default as default_policy
 import pytest
 from aiosmtpd.controller import Controller
 
-from app.auth.models import Role, User
+from app.auth.models import User
 from app.auth.services import send_activation_links
+from app.core.roles import Role
 from app.core.time import utcnow
 from app.extensions import db
 from app.mail.models import MailState, OutboxMessage

@@ -8,8 +8,8 @@ import docx
 import pytest
 from pypdf import PdfReader
 
-from app.auth.models import Role
 from app.core.audit import AuditAction, AuditEntry
+from app.core.roles import Role
 from app.extensions import db
 from app.municipalities.facts import FACTS, UNFILLED, fill_html, fill_text, placeholder_problems
 from app.municipalities.models import MunicipalityFact

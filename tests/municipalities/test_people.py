@@ -7,9 +7,10 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from app.auth.models import Role, User
+from app.auth.models import User
 from app.certificates.models import Certificate
 from app.core import keyset
+from app.core.roles import Role
 from app.courses.models import CourseCompletion
 from app.extensions import db
 from app.mail.models import OutboxMessage

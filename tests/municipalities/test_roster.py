@@ -4,7 +4,8 @@ import io
 
 import pytest
 
-from app.auth.models import Role, User
+from app.auth.models import User
+from app.core.roles import Role
 from app.extensions import db
 from app.municipalities import roster
 from app.municipalities.models import Municipality

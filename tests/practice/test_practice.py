@@ -4,8 +4,8 @@ trainer's confirmation that certification waits for."""
 import re
 from datetime import timedelta
 
-from app.auth.models import Role
 from app.certificates.models import Certificate
+from app.core.roles import Role
 from app.courses.content import PracticeTask
 from app.courses.models import Audience, CourseCompletion, ModuleCompletion
 from app.courses.services import sync_courses

@@ -7,10 +7,10 @@ from datetime import timedelta
 
 import pytest
 
-from app.auth.models import Role
 from app.certificates.models import Certificate
 from app.certificates.services import revoke_certificate
 from app.core.audit import AuditAction, AuditEntry, audit
+from app.core.roles import Role
 from app.extensions import db
 from app.municipalities.services import move_person, set_active, set_targets, update_person
 from app.training.models import AttendanceStatus

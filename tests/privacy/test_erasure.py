@@ -2,10 +2,11 @@
 
 from werkzeug.datastructures import MultiDict
 
-from app.auth.models import Role, User
+from app.auth.models import User
 from app.auth.tokens import create_token
 from app.certificates.models import Certificate
 from app.core.audit import AuditAction, AuditEntry
+from app.core.roles import Role
 from app.courses.models import LessonView
 from app.extensions import db
 from app.mail.models import OutboxMessage

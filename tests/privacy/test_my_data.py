@@ -3,10 +3,10 @@
 import json
 from datetime import UTC, datetime, timedelta
 
-from app.auth.models import Role
 from app.auth.tokens import ApiToken, create_token
 from app.certificates.models import Certificate
 from app.core.audit import AuditAction, audit
+from app.core.roles import Role
 from app.courses.content import Practice, PracticeTask, Quiz
 from app.courses.models import CourseCompletion, Lesson, LessonView, Module, ModuleCompletion
 from app.effect.models import EnergyFactors, TravelFreeMeeting

@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.auth.models import Role
+from app.core.roles import Role
 from tests.conftest import app_with_empty_database
 
 

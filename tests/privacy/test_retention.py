@@ -5,9 +5,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from app.auth.models import Role, User
+from app.auth.models import User
 from app.auth.tokens import ApiToken, create_token
 from app.core.audit import AuditAction, AuditEntry
+from app.core.roles import Role
 from app.extensions import db
 from app.municipalities.services import seed_municipalities
 from app.training.models import Attendance

@@ -4,9 +4,9 @@ from datetime import timedelta
 
 import pytest
 
-from app.auth.models import Role
 from app.certificates.models import Certificate
 from app.certificates.services import revoke_certificate
+from app.core.roles import Role
 from app.core.time import utcnow
 from app.courses.content import Quiz
 from app.courses.models import Audience, Course, Lesson, Module

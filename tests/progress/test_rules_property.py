@@ -17,8 +17,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from app.auth.models import Role, User
+from app.auth.models import User
 from app.certificates.models import Certificate
+from app.core.roles import Role
 from app.core.time import utcnow
 from app.courses.models import Audience, Course, CourseCompletion
 from app.extensions import db

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from app.auth.models import Role
+from app.core.roles import Role
 from app.courses.content import Option, Question, Quiz
 from app.courses.models import Course, Lesson
 from app.courses.services import record_lesson_view, sync_courses

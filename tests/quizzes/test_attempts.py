@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from app.auth.models import Role
+from app.core.roles import Role
 from app.courses.content import Option, Question
 from app.courses.services import sync_courses
 from app.extensions import db

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from app.auth.models import Role
+from app.core.roles import Role
 from app.courses.models import Course, CourseCompletion
 from app.extensions import db
 from app.training.models import AttendanceStatus

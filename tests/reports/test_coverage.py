@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from openpyxl import load_workbook
 
-from app.auth.models import Role
+from app.core.roles import Role
 from app.extensions import db
 from app.reports import queries
 from tests.courses.test_pages import QueryCounter

@@ -9,7 +9,7 @@ from datetime import date, datetime
 import pytest
 from openpyxl import load_workbook
 
-from app.auth.models import Role
+from app.core.roles import Role
 from app.extensions import db
 from tests.jobs.fixtures import download
 

@@ -7,8 +7,11 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 
-from app.auth.models import Role, User
+from app.auth.models import User
+from app.core.audit import AuditAction, AuditEntry
+from app.core.roles import Role
 from app.extensions import db
+from app.municipalities.models import Municipality
 from app.sso.models import SsoProvider
 from app.sso.services import add_provider
 from tests.conftest import app_with_empty_database
@@ -229,6 +232,11 @@ def test_create_unknown_makes_an_employee_of_the_municipality(
     assert (user.name, user.role, user.municipality.code) == ("Ny Person", "employee", "2080")
     assert user.password_hash is None
     assert signed_in_user_id(client) == str(user.id)
+    # the one way to add a person: audited, and Falun's staff target follows its roster
+    entry = db.session.scalar(db.select(AuditEntry).filter_by(subject_id=user.id))
+    assert (entry.action, entry.actor_id) == (AuditAction.PERSON_CREATED, None)
+    db.session.expire_all()
+    assert db.session.get(Municipality, user.municipality_id).staff_target == 1
 
 
 def test_create_unknown_names_the_person_after_the_email_without_a_name_claim(

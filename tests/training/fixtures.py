@@ -4,9 +4,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from app.auth.models import Role
 from app.certificates.models import Certificate
 from app.certificates.services import issue_certificates
+from app.core.roles import Role
 from app.courses.models import Audience, Course, CourseCompletion, Module
 from app.extensions import db
 from app.training.models import TrainingSession

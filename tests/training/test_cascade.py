@@ -5,8 +5,9 @@ from datetime import timedelta
 
 import pytest
 
-from app.auth.models import Role, User
+from app.auth.models import User
 from app.certificates.models import Certificate
+from app.core.roles import Role
 from app.courses.content import Quiz
 from app.courses.models import CompletionMethod, Course, CourseCompletion
 from app.courses.services import sync_courses

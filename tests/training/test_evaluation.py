@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from app.auth.models import Role
+from app.core.roles import Role
 from app.extensions import db
 from app.training.models import AttendanceStatus, SessionEvaluation
 from app.training.services import mark_attendance, register

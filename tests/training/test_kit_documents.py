@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import docx
 import pytest
 
-from app.auth.models import Role
+from app.core.roles import Role
 from app.training.kit import kit_blocks, kit_documents
 from app.training.kit_docx import DOCX, kit_document_docx
 from app.training.pdf import AFTER_SESSION, attendance_sheet_pdf, kit_document_pdf

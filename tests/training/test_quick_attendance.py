@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from app.auth.models import Role
+from app.core.roles import Role
 from app.core.time import STOCKHOLM
 from app.extensions import db
 from app.mail.models import OutboxMessage

@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from app.auth.models import Role
 from app.certificates.models import Certificate
 from app.certificates.services import revoke_certificate
+from app.core.roles import Role
 from app.courses.models import CompletionMethod, Course, CourseCompletion
 from app.extensions import db
 from app.progress.queries import is_certified

@@ -8,7 +8,7 @@ import pytest
 from icalendar import Calendar
 from pypdf import PdfReader
 
-from app.auth.models import Role
+from app.core.roles import Role
 from app.extensions import db
 from app.training.models import Attendance, AttendanceStatus, SessionKind, TrainingSession
 from app.training.services import create_session, register
