@@ -118,7 +118,7 @@ def init_extensions(app: Flask) -> None:
 def init_blueprints(app: Flask) -> None:
     """Register each domain's blueprint, the error pages and the security headers."""
     from app import access
-    from app.api.account import bp as account_bp
+    from app.account.routes import bp as account_bp
     from app.api.routes import bp as api_bp
     from app.auth.routes import bp as auth_bp
     from app.certificates.routes import bp as certificates_bp

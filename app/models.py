@@ -4,10 +4,10 @@ from app.auth import models as auth_models
 from app.auth import tokens as token_models
 from app.certificates import models as certificate_models
 from app.core import audit as audit_models
+from app.core.jobs import models as job_models
 from app.courses import content as content_models
 from app.courses import models as course_models
 from app.effect import models as effect_models
-from app.jobs import models as job_models
 from app.mail import models as mail_models
 from app.municipalities import models as municipality_models
 from app.practice import models as practice_models

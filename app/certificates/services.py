@@ -25,12 +25,12 @@ from app.core.events import (
     course_completed,
 )
 from app.core.exports import csv_bytes, local_time
+from app.core.jobs import services as jobs
+from app.core.jobs.models import Job
 from app.core.time import utcnow
 from app.core.urls import external_url
 from app.courses.models import Audience, Course, CourseCompletion
 from app.extensions import db
-from app.jobs import services as jobs
-from app.jobs.models import Job
 from app.mail.services import queue_mail
 from app.training.models import TrainingSession
 

@@ -1,7 +1,7 @@
 """Who may follow and download a job: the person who started it, no one else."""
 
 from app.auth.models import User
-from app.jobs.models import Job
+from app.core.jobs.models import Job
 
 
 def may_follow(viewer: User, job: Job) -> bool:

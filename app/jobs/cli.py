@@ -3,7 +3,7 @@
 import click
 from flask import current_app
 
-from app.jobs.services import work
+from app.core.jobs.services import work
 
 jobs_cli = click.Group("jobs", help="Background jobs (print packs, big exports).")
 

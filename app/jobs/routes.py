@@ -3,11 +3,11 @@
 from flask import Blueprint, abort, jsonify, render_template, url_for
 from flask_login import current_user, login_required
 
+from app.core.jobs import services
+from app.core.jobs.models import Job, JobState
 from app.core.responses import attachment
 from app.extensions import db
-from app.jobs import services
 from app.jobs.access import may_follow
-from app.jobs.models import Job, JobState
 
 bp = Blueprint("jobs", __name__, url_prefix="/jobs")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -13,8 +13,8 @@ from app.auth.models import User
 from app.auth.services import send_activation_links
 from app.auth.slips import activation_slips_pdf
 from app.core.exports import csv_bytes
-from app.jobs import services as jobs
-from app.jobs.models import Job
+from app.core.jobs import services as jobs
+from app.core.jobs.models import Job
 from app.municipalities import queries
 from app.municipalities.access import may_manage_people, visible_municipality
 from app.municipalities.models import Municipality

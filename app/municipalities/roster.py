@@ -13,12 +13,12 @@ from app.auth.models import User
 from app.core.audit import AuditAction, audit
 from app.core.csvfile import CsvRefused, Text, _l, read_rows, unpack
 from app.core.events import agent_role_ended
+from app.core.jobs import services as jobs
+from app.core.jobs.models import Job
 from app.core.roles import Role
 from app.core.scope import may_see_every_municipality
 from app.core.validation import EMAIL, has_hidden_characters
 from app.extensions import db
-from app.jobs import services as jobs
-from app.jobs.models import Job
 from app.municipalities.access import may_manage_people, visible_municipality
 from app.municipalities.models import Municipality
 

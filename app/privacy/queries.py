@@ -14,6 +14,7 @@ from app.auth.tokens import ApiToken
 from app.certificates.models import Certificate
 from app.core import keyset
 from app.core.audit import AuditEntry
+from app.core.jobs.models import Job
 from app.courses.content import Practice, PracticeTask, Quiz
 from app.courses.models import (
     Course,
@@ -25,7 +26,6 @@ from app.courses.models import (
 )
 from app.effect.models import EnergyFactors, TravelFreeMeeting
 from app.extensions import db
-from app.jobs.models import Job
 from app.mail.models import OutboxMessage
 from app.municipalities.models import Municipality, MunicipalityFact
 from app.practice.models import PracticeCheck, PracticeConfirmation

@@ -24,10 +24,10 @@ from app.auth.models import UNUSABLE_PASSWORD, User
 from app.auth.tokens import ApiToken
 from app.certificates.models import Certificate
 from app.core.audit import AuditAction, audit
+from app.core.jobs.models import Job
 from app.core.time import utcnow
 from app.courses.models import LessonView
 from app.extensions import db
-from app.jobs.models import Job
 from app.mail.models import OutboxMessage
 from app.practice.models import PracticeCheck
 from app.privacy.queries import due_for_erasure

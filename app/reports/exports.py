@@ -7,12 +7,12 @@ from flask_babel import lazy_gettext as _l
 
 from app.auth.models import User
 from app.core.exports import csv_bytes, local_time, xlsx_bytes
+from app.core.jobs import services as jobs
+from app.core.jobs.models import Job
 from app.core.labels import label
 from app.core.roles import Role
 from app.core.scope import may_see_every_municipality
 from app.courses.models import CompletionMethod
-from app.jobs import services as jobs
-from app.jobs.models import Job
 from app.municipalities.access import visible_municipality
 from app.municipalities.models import Municipality
 from app.reports import queries

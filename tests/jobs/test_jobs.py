@@ -9,11 +9,11 @@ from pypdf import PdfReader
 
 from app.certificates import queries as certificate_queries
 from app.certificates import services as certificate_services
+from app.core.jobs import services as jobs
+from app.core.jobs.models import Job, JobState
 from app.core.roles import Role
 from app.core.time import utcnow
 from app.extensions import db
-from app.jobs import services as jobs
-from app.jobs.models import Job, JobState
 from tests.jobs.fixtures import wait_for_job
 
 

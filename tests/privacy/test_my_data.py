@@ -6,12 +6,12 @@ from datetime import UTC, datetime, timedelta
 from app.auth.tokens import ApiToken, create_token
 from app.certificates.models import Certificate
 from app.core.audit import AuditAction, audit
+from app.core.jobs.models import Job
 from app.core.roles import Role
 from app.courses.content import Practice, PracticeTask, Quiz
 from app.courses.models import CourseCompletion, Lesson, LessonView, Module, ModuleCompletion
 from app.effect.models import EnergyFactors, TravelFreeMeeting
 from app.extensions import db
-from app.jobs.models import Job
 from app.mail.models import OutboxMessage
 from app.municipalities.models import MunicipalityFact
 from app.practice.models import PracticeCheck, PracticeConfirmation

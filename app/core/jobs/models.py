@@ -1,15 +1,19 @@
 """Background jobs: long work (a print pack) done off the request, with its progress and file."""
 
+from __future__ import annotations
+
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.auth.models import User
 from app.core.time import utcnow
 from app.extensions import UTCDateTime, db
+
+if TYPE_CHECKING:
+    from app.auth.models import User
 
 
 class JobState(StrEnum):
@@ -33,7 +37,7 @@ class Job(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(40))
     owner_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
-    owner: Mapped[User] = relationship()  # the work is done as this person may do it now
+    owner: Mapped[User] = relationship("User")  # the work is done as this person may do it now
     params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     state: Mapped[str] = mapped_column(String(10), default=JobState.QUEUED)
     done: Mapped[int] = mapped_column(default=0)

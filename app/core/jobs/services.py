@@ -5,6 +5,8 @@ process. With Redis, `flask jobs work` (bin/jobs) runs them, and any app server 
 The job's row in the database holds its state and progress, so every app server can show it.
 """
 
+from __future__ import annotations
+
 import logging
 import secrets
 import time
@@ -13,18 +15,20 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask, current_app, g
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from redis.exceptions import RedisError
 
-from app.auth.models import User
+from app.core.jobs.models import Job, JobState
 from app.core.time import utcnow
 from app.core.urls import public_base
 from app.extensions import db
-from app.jobs.models import Job, JobState
+
+if TYPE_CHECKING:
+    from app.auth.models import User
 
 log = logging.getLogger(__name__)
 KEEP = timedelta(days=1)  # a finished job's file can be downloaded this long

@@ -1,0 +1,1 @@
+"""The account room: one's profile, password and API tokens."""

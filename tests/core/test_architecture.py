@@ -1,0 +1,49 @@
+"""The house's stairs (docs/ARCHITECTURE.md): no import circles between modules, and no import
+hidden inside a function to dodge one. The layers themselves are `make lint`'s (lint-imports)."""
+
+import ast
+from pathlib import Path
+
+import grimp
+
+APP = Path(__file__).resolve().parents[2] / "app"
+
+
+def test_no_module_imports_another_that_imports_it_back():
+    graph = grimp.build_graph("app", exclude_type_checking_imports=True)
+    circles = [
+        (module, other)
+        for module in graph.modules
+        for other in graph.find_modules_directly_imported_by(module)
+        if module != other and graph.chain_exists(importer=other, imported=module)
+    ]
+    assert circles == []
+
+
+def _is_type_checking(node: ast.If) -> bool:
+    return isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING"
+
+
+def _local_imports(tree: ast.Module) -> list[int]:
+    """Lines of `from app…`/`import app…` inside a function (TYPE_CHECKING blocks aside)."""
+    lines = []
+    for function in ast.walk(tree):
+        if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        for node in ast.walk(function):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("app"):
+                lines.append(node.lineno)
+            elif isinstance(node, ast.Import) and any(a.name.startswith("app") for a in node.names):
+                lines.append(node.lineno)
+    return lines
+
+
+def test_no_function_imports_a_domain_to_dodge_a_cycle():
+    """Only the app factory (app/__init__.py, the composition root) imports inside functions."""
+    found = [
+        f"{path.relative_to(APP.parent)}:{line}"
+        for path in sorted(APP.rglob("*.py"))
+        if path != APP / "__init__.py"
+        for line in _local_imports(ast.parse(path.read_text(encoding="utf-8")))
+    ]
+    assert found == []
