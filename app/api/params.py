@@ -8,12 +8,13 @@ from typing import Any
 from flask import abort, request
 
 from app.api.openapi import OPENAPI
+from app.core.errors import DomainError
 
 INTEGER = re.compile(r"-?[0-9]{1,18}")
 LEAP_SECOND = re.compile(r"(T\d\d:\d\d):60")
 
 
-class ParameterError(ValueError):
+class ParameterError(DomainError, ValueError):
     """A query parameter that does not fit its documented schema; the message says how."""
 
 

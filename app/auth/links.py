@@ -13,6 +13,7 @@ from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from app.auth.models import User
+from app.core.errors import DomainError
 from app.core.urls import external_url
 from app.extensions import db
 
@@ -28,7 +29,7 @@ MAX_AGE = {LinkPurpose.ACTIVATE: timedelta(days=14), LinkPurpose.RESET: timedelt
 ENDPOINT = {LinkPurpose.ACTIVATE: "auth.activate", LinkPurpose.RESET: "auth.reset_password"}
 
 
-class LinkProblem(Exception):
+class LinkProblem(DomainError):
     """A link that cannot be used: `reason` is expired, used or invalid; `user` when known."""
 
     def __init__(self, reason: str, user: User | None = None):

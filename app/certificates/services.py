@@ -18,6 +18,7 @@ from app.certificates.codes import display_code, new_code
 from app.certificates.models import Certificate, valid_certificate_rule
 from app.certificates.pdf import CertificatePage, write_pages
 from app.core.audit import AuditAction, audit
+from app.core.errors import DomainError, one_transaction
 from app.core.events import (
     agent_role_ended,
     certificate_revoked,
@@ -42,7 +43,7 @@ WITHDRAWN_REASON = "Närvaron vid utbildningstillfället ändrades till frånvar
 ROLE_ENDED_REASON = "Inte längre aktiv mötesagent."
 
 
-class NotCompleted(Exception):
+class NotCompleted(DomainError):
     """The user has not completed the course: no certificate can be issued."""
 
 
@@ -219,16 +220,12 @@ def revoke_certificate(certificate: Certificate, by: User, reason: str) -> None:
     certificate.revoked_at = utcnow()
     certificate.revoked_reason = reason.strip()
     certificate.revoked_by_id = by.id
-    try:
+    with one_transaction():  # the revocation and the completions it withdraws: one transaction
         certificate_revoked.send(
             certificate.holder, course=certificate.course, revoked_at=certificate.revoked_at, by=by
         )
         audit(by, AuditAction.CERTIFICATE_REVOKED, certificate.holder, code=certificate.code,
               reason=certificate.revoked_reason)  # fmt: skip
-        db.session.commit()  # the revocation and the completions it withdraws: one transaction
-    except Exception:
-        db.session.rollback()
-        raise
     log.info("Certificate %s revoked by %s: %s", certificate.code, by.email, reason)
 
 

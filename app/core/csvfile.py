@@ -10,6 +10,8 @@ import io
 from flask_babel import LazyString, gettext
 from markupsafe import escape
 
+from app.core.errors import DomainError
+
 
 class Text(LazyString):
     """A translation rendered when shown, in the reader's language, and escaped in HTML like
@@ -25,7 +27,7 @@ def _l(string: str, **variables) -> Text:
     return Text(gettext, string, **variables)
 
 
-class CsvRefused(ValueError):
+class CsvRefused(DomainError, ValueError):
     """The file as a whole cannot be read; the message (a lazy string, rendered in the reader's
     language by `str()`) says why."""
 

@@ -1,7 +1,8 @@
 """Friendly error pages (JSON where an area such as the API asks for it); the 500 handler rolls
 back the failed transaction."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from flask import Flask, Response, current_app, render_template, request
 from flask_babel import gettext as _
@@ -116,3 +117,25 @@ def init_app(app: Flask) -> None:
         db.session.rollback()
         app.logger.exception("Unhandled exception", exc_info=error)
         return _answer(InternalServerError())
+
+
+class DomainError(Exception):
+    """A use case refused what was asked; the message says why, in words for the person who
+    asked (pages show it beside the form, the CLI prints it, the API returns it)."""
+
+    @property
+    def message(self) -> str:
+        """The reason, as given."""
+        return str(self.args[0]) if self.args else ""
+
+
+@contextmanager
+def one_transaction() -> Iterator[None]:
+    """The writes of one use case, with everything its events' subscribers write: committed
+    together when the block ends, or all rolled back and the error raised again."""
+    try:
+        yield
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise

@@ -6,6 +6,7 @@ from typing import Any, ClassVar
 
 from flask_babel import lazy_gettext as _l
 
+from app.core.errors import DomainError
 from app.core.yamlfile import Checker, LineDict
 
 COMMON_KEYS = {"id", "type", "prompt", "explanation", "group"}
@@ -36,7 +37,7 @@ class QuestionSpec:
     group: str | None = None
 
 
-class InvalidAnswer(ValueError):
+class InvalidAnswer(DomainError, ValueError):
     """The submitted answer cannot belong to this question (tampering or a stale form)."""
 
 

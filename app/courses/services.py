@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 
 from app.auth.models import User
+from app.core.errors import DomainError, one_transaction
 from app.core.events import lesson_viewed
 from app.core.time import utcnow
 from app.core.yamlfile import ContentError
@@ -40,7 +41,7 @@ class SyncReport:
         )
 
 
-class CourseContentError(Exception):
+class CourseContentError(DomainError):
     """The course files hold errors; nothing was written."""
 
     def __init__(self, errors: list[ContentError]):
@@ -64,12 +65,8 @@ def sync_courses(root: Path) -> SyncReport:
 def write_courses(specs: list[CourseSpec]) -> SyncReport:
     """Upsert validated course specs in one transaction (all or nothing)."""
     report = SyncReport()
-    try:
+    with one_transaction():
         _Sync(report).run(specs)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
     return report
 
 
@@ -240,9 +237,5 @@ def record_lesson_view(user: User, lesson: Lesson, course: Course) -> None:
     except IntegrityError:  # another tab recorded the first view at the same moment
         db.session.rollback()
         return
-    try:
+    with one_transaction():  # the view and the completions it brings: one transaction
         lesson_viewed.send(user, course=course)
-        db.session.commit()  # the view and the completions it brings: one transaction
-    except Exception:
-        db.session.rollback()
-        raise

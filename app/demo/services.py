@@ -6,6 +6,7 @@ import unicodedata
 from datetime import timedelta
 
 from app.auth.models import User, hash_password
+from app.core.errors import DomainError
 from app.core.roles import Role
 from app.core.time import STOCKHOLM, utcnow
 from app.courses.content import Practice, PracticeTask, Quiz
@@ -51,7 +52,7 @@ LAST_NAMES = (
 )  # fmt: skip
 
 
-class DemoDataExists(Exception):
+class DemoDataExists(DomainError):
     """The database already holds users; demo data is only added to an empty one."""
 
 

@@ -10,6 +10,7 @@ from datetime import date
 
 from app.auth.models import User
 from app.core.csvfile import CsvRefused, Text, _l, read_rows
+from app.core.errors import DomainError, one_transaction
 from app.core.time import STOCKHOLM, utcnow
 from app.core.validation import has_hidden_characters
 from app.effect.models import EnergyFactors, MeetingForm, MeetingSource, TravelFreeMeeting
@@ -40,7 +41,7 @@ COLUMNS = {
 REQUIRED = ("date", "form", "participants", "trips_avoided")
 
 
-class EntryError(ValueError):
+class EntryError(DomainError, ValueError):
     """A field of an entry is not valid; `field` names it, the message (lazy) says why."""
 
     def __init__(self, field: str, message):
@@ -264,12 +265,8 @@ def apply_import(report: ImportReport, by: User | None) -> int:
         for row in report.rows
         if row.status == "new"
     ]
-    try:
+    with one_transaction():
         db.session.add_all(entries)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
     log.info("Imported %d meeting log row(s) (%d rejected)", len(entries), report.count("rejected"))
     return len(entries)
 

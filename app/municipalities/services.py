@@ -19,6 +19,7 @@ from flask_babel import lazy_gettext as _l
 from app.auth.models import User
 from app.auth.services import end_sessions, normalise_email
 from app.core.audit import AuditAction, audit
+from app.core.errors import DomainError
 from app.core.events import agent_role_ended
 from app.core.roles import Role
 from app.core.time import utcnow
@@ -101,7 +102,7 @@ def set_active(person, active: bool, by=None) -> None:
     log.info("%s is now %s", person.email, "active" if active else "deactivated")
 
 
-class PersonError(ValueError):
+class PersonError(DomainError, ValueError):
     """A person could not be saved: `field` names the form field, the message says why."""
 
     def __init__(self, field: str, message):

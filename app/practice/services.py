@@ -4,6 +4,7 @@ import logging
 from dataclasses import dataclass
 
 from app.auth.models import User
+from app.core.errors import one_transaction
 from app.core.events import practice_saved
 from app.core.time import utcnow
 from app.courses.content import Practice, PracticeTask
@@ -58,10 +59,6 @@ def save_practice(
             check.note = entry.note
         elif check is not None:
             db.session.delete(check)
-    try:
+    with one_transaction():  # the ticks and the completions they bring: one transaction
         db.session.flush()
         practice_saved.send(user, course=course)
-        db.session.commit()  # the ticks and the completions they bring: one transaction
-    except Exception:
-        db.session.rollback()
-        raise

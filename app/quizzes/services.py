@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import MultiDict
 
 from app.auth.models import User
+from app.core.errors import DomainError, one_transaction
 from app.core.events import quiz_passed
 from app.core.time import utcnow
 from app.courses.content import Option, Question, Quiz
@@ -23,7 +24,7 @@ _random = random.SystemRandom()
 FORM_FIELDS = {"csrf_token", "action"}
 
 
-class QuizError(Exception):
+class QuizError(DomainError):
     """A quiz action the learner may not take now; the message says why."""
 
 
@@ -208,17 +209,13 @@ def submit_attempt(user: User, attempt: QuizAttempt, answers: dict[str, Any]) ->
     if outcome.rowcount != 1:
         db.session.rollback()
         raise AttemptClosed(_l("Försöket är redan inlämnat."))
-    try:
+    with one_transaction():
         db.session.refresh(attempt)
         if passed:
             course = db.session.scalar(
                 db.select(Course).join(Course.modules).filter_by(id=quiz.module_id)
             )
             quiz_passed.send(user, course=course, attempt=attempt)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
     log.info("%s submitted quiz %d: %d %% (%s)", user.email, quiz.id, score, passed)
     return attempt
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload
 
 from app.auth.models import User
 from app.auth.services import normalise_email
+from app.core.errors import DomainError
 from app.core.roles import Role
 from app.core.validation import has_hidden_characters
 from app.extensions import db
@@ -29,7 +30,7 @@ LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 NAME_MAX = 200  # User.name
 
 
-class ProviderError(ValueError):
+class ProviderError(DomainError, ValueError):
     """A provider could not be added or removed; the message says why."""
 
 
@@ -50,7 +51,7 @@ class SignInProblem(StrEnum):
     EXPIRED = "expired"
 
 
-class SignInRefused(Exception):
+class SignInRefused(DomainError):
     """The provider's claims do not sign anyone in here; `reason` is a `SignInProblem`."""
 
     def __init__(self, reason: SignInProblem, email: str = "") -> None:

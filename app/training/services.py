@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.auth.models import User
 from app.core.audit import AuditAction, audit, audit_each
+from app.core.errors import DomainError, one_transaction
 from app.core.events import attendance_marked, practice_confirmed
 from app.core.time import utcnow
 from app.courses.content import Practice
@@ -35,7 +36,7 @@ CHECK_IN_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 CHECK_IN_EARLY = timedelta(minutes=30)
 
 
-class TrainingError(Exception):
+class TrainingError(DomainError):
     """A training action that is not allowed now; the message says why, for the user.
 
     `field` names the form field the message belongs to, when there is one.
@@ -504,7 +505,7 @@ def mark_attendance(
         for u, s in wanted.items()
         if s == AttendanceStatus.NO_SHOW and before.get(u) == AttendanceStatus.ATTENDED
     ]
-    try:
+    with one_transaction():  # the marks, completions, certificates and e-mail: one transaction
         attendance_marked.send(
             training_session, attended=attended, absent_after_all=absent_after_all, by=marker
         )
@@ -515,10 +516,6 @@ def mark_attendance(
         ]
         audit_each(marker, AuditAction.ATTENDANCE_MARKED, marks,
                    municipality_id=training_session.municipality_id)  # fmt: skip
-        db.session.commit()  # the marks, completions, certificates and e-mail: one transaction
-    except Exception:
-        db.session.rollback()
-        raise
     db.session.expire_all()  # rows changed in bulk: reload what a page shows next
     log.info("%s marked %d attendance(s) at session %d", marker.email, changed, training_session.id)
     return changed
@@ -581,13 +578,9 @@ def check_in(user: User, code: str) -> TrainingSession:
         row = _take_seat(user, training_session, added_by=None)
     newly = [] if row.status == AttendanceStatus.ATTENDED else [user.id]
     row.status, row.marked_by_id, row.marked_at = AttendanceStatus.ATTENDED, user.id, now
-    try:
+    with one_transaction():
         attendance_marked.send(training_session, attended=[user.id], absent_after_all=[], by=user)
         notify_attended(training_session, newly)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
     db.session.refresh(training_session)
     log.info("%s checked in to session %d", user.email, training_session.id)
     return training_session
@@ -651,7 +644,7 @@ def confirm_practice(
     )
     new = sorted(present - already)
     now = utcnow()
-    try:
+    with one_transaction():
         db.session.add_all(
             PracticeConfirmation(user_id=user_id, practice_id=practice.id,
                                  session_id=training_session.id, confirmed_by_id=by.id,
@@ -662,10 +655,6 @@ def confirm_practice(
         practice_confirmed.send(training_session, user_ids=new)
         audit_each(by, AuditAction.PRACTICE_CONFIRMED,
                    [(user_id, {"session": training_session.id}) for user_id in new])  # fmt: skip
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
     log.info("%s confirmed the practice of %d at session %d", by.email, len(new),
              training_session.id)  # fmt: skip
     return len(new)

@@ -47,3 +47,18 @@ def test_no_function_imports_a_domain_to_dodge_a_cycle():
         for line in _local_imports(ast.parse(path.read_text(encoding="utf-8")))
     ]
     assert found == []
+
+
+def test_every_domain_error_says_why_through_one_base_class():
+    """A domain's refusal derives from `core.errors.DomainError` (a `.message` for the person)."""
+    plain = {"Exception", "ValueError", "RuntimeError"}
+    found = [
+        f"{path.relative_to(APP.parent)}:{node.name}"
+        for path in sorted(APP.rglob("*.py"))
+        if path != APP / "core" / "errors.py"
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.ClassDef)
+        and any(isinstance(b, ast.Name) and b.id in plain for b in node.bases)
+        and not any(isinstance(b, ast.Name) and b.id == "DomainError" for b in node.bases)
+    ]
+    assert found == []

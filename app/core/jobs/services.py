@@ -22,6 +22,7 @@ from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from redis.exceptions import RedisError
 
+from app.core.errors import DomainError
 from app.core.jobs.models import Job, JobState
 from app.core.time import utcnow
 from app.core.urls import public_base
@@ -51,7 +52,7 @@ class Kind:
 KINDS: dict[str, Kind] = {}
 
 
-class JobFailed(Exception):
+class JobFailed(DomainError):
     """The work cannot be done; the message is shown to the person who asked."""
 
 
