@@ -4,10 +4,7 @@ and QR code, for staff who rarely read e-mail (the coordinator prints and hands 
 import io
 from collections.abc import Iterable
 
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.units import mm
-
-from app.core.pdf import BRAND, FONT, INK, MUTED, TaggedCanvas
+from app.core.pdf import A4, BRAND, FONT, INK, MUTED, TaggedCanvas, mm
 from app.core.qr import draw_qr
 
 SLIPS_PER_PAGE = 4

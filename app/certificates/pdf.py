@@ -1,4 +1,4 @@
-"""Certificate PDFs with reportlab: one A4 landscape page per certificate, and print packs."""
+"""Certificate PDFs: one tagged A4 landscape page per certificate, and print packs."""
 
 import io
 from collections.abc import Iterable
@@ -7,17 +7,14 @@ from datetime import datetime
 from typing import BinaryIO
 
 from babel.dates import format_date
-from reportlab.lib.colors import HexColor
-from reportlab.lib.pagesizes import A4, landscape
-from reportlab.pdfbase import pdfmetrics
 
 from app.certificates.codes import display_code
-from app.core.pdf import BRAND, FONT, INK, MUTED, TaggedCanvas
+from app.core.pdf import A4_LANDSCAPE, BRAND, FONT, INK, MUTED, TaggedCanvas, colour, text_width
 from app.core.qr import draw_qr
 from app.core.time import STOCKHOLM
 
-PAGE = landscape(A4)
-ACCENT = HexColor("#f2c14e")
+PAGE = A4_LANDSCAPE
+ACCENT = colour("#f2c14e")
 PROGRAMME = "Vi möts resfritt"
 
 
@@ -68,7 +65,7 @@ def write_pages(pages: Iterable[CertificatePage], output: BinaryIO, title: str) 
 
 def _fit(text: str, size: float, max_width: float, minimum: float = 12) -> float:
     """The largest font size up to `size` at which the text fits the width."""
-    while size > minimum and pdfmetrics.stringWidth(text, FONT, size) > max_width:
+    while size > minimum and text_width(text, size) > max_width:
         size -= 1
     return size
 

@@ -125,8 +125,14 @@ class DomainError(Exception):
 
     @property
     def message(self) -> str:
-        """The reason, as given."""
+        """The reason: as a subclass set it, else as given."""
+        if "_message" in self.__dict__:
+            return self._message
         return str(self.args[0]) if self.args else ""
+
+    @message.setter
+    def message(self, value) -> None:
+        self._message = value
 
 
 @contextmanager

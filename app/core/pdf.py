@@ -1,4 +1,8 @@
-"""The programme's PDF brand, and tagged (accessible, PDF/UA-1) PDFs drawn with reportlab."""
+"""The programme's PDF brand, and tagged (accessible, PDF/UA-1) PDFs drawn with reportlab.
+
+With `app.core.pdfdoc` this is the only place that imports reportlab: the domains draw through
+`TaggedCanvas` and the names here (page sizes, `mm`, colours, text width, tagged flowables).
+"""
 
 # reportlab draws but does not tag. `TaggedCanvas` wraps each logical block in marked content
 # (BDC/EMC with an MCID) that belongs to a structure element, marks decorations as artifacts, and
@@ -13,7 +17,10 @@ from dataclasses import dataclass, field
 from functools import cache
 from xml.sax.saxutils import escape
 
-from reportlab.lib.colors import HexColor
+from reportlab.graphics.barcode.qr import QrCodeWidget as QrCodeWidget  # encodes for core.qr
+from reportlab.lib.colors import Color, HexColor
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.units import mm as mm  # the millimetre in points, for layouts
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfdoc import (
     PDFArray,
@@ -41,6 +48,12 @@ AUTHOR = "Vi möts resfritt – Dalarnas 15 kommuner"
 CREATOR = "Vi möts resfritt"
 LANG = "sv-SE"
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+A4_LANDSCAPE = landscape(A4)
+
+
+def colour(code: str) -> Color:
+    """A colour from its "#rrggbb" code."""
+    return HexColor(code)
 
 
 @cache
@@ -49,6 +62,11 @@ def register_font() -> str:
     path = importlib.resources.files("fontpkg_noto_sans") / "files" / "NotoSans[wdth,wght].ttf"
     pdfmetrics.registerFont(TTFont(FONT, str(path)))
     return FONT
+
+
+def text_width(text: str, size: float) -> float:
+    """The width in points of `text` set in Noto Sans at `size`."""
+    return pdfmetrics.stringWidth(text, register_font(), size)
 
 
 @dataclass(eq=False, slots=True)
@@ -191,6 +209,16 @@ class TaggedCanvas(Canvas):
         ys = [b * u + d * v + f for u, v in corners]
         bbox = [round(min(xs), 2), round(min(ys), 2), round(max(xs), 2), round(max(ys), 2)]
         return self.tagged("Figure", alt=alt, bbox=bbox)
+
+    def fill_grid(self, runs, cells: int, x: float, y: float, size: float) -> None:
+        """Fill (row, column, length) runs of a `cells`-wide grid on a square as one black path."""
+        # Row 0 is on top; the square has side `size` at (x, y). The runs are whole-number
+        # rectangles in the grid's own units (one transform maps them onto the page), which
+        # spares formatting hundreds of decimal coordinates (a QR code's dark modules).
+        box = size / cells
+        rects = " ".join(f"{column} {row} {length} 1 re" for row, column, length in runs)
+        grid = f"{box:.4f} 0 0 {-box:.4f} {x:.2f} {y + size:.2f} cm"
+        self.addLiteral(f"q 0 g {grid} {rects} f Q")
 
     def showPage(self):
         """End the page, giving it its ParentTree key (StructParents) and structure tab order."""

@@ -4,16 +4,38 @@ The kit's documents, the attendance sheet and the yearly effect report are built
 they look alike and are all tagged (see `app.core.pdf`).
 """
 
-from reportlab.lib.colors import HexColor
-from reportlab.lib.pagesizes import A4
+from xml.sax.saxutils import escape
+
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, SimpleDocTemplate, Table, TableStyle
+from reportlab.platypus import (
+    Flowable,
+    ListItem,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
-from app.core.pdf import AUTHOR, BRAND, FONT, INK, MUTED, TableTags, TaggedCanvas, register_font
+from app.core.pdf import (
+    A4,
+    AUTHOR,
+    BRAND,
+    FONT,
+    INK,
+    MUTED,
+    TableTags,
+    TaggedCanvas,
+    TaggedList,
+    TaggedParagraph,
+    colour,
+    mm,
+    register_font,
+)
+from app.core.qr import draw_qr
 
-LINE = HexColor("#c9d2cd")
-WASH = HexColor("#f3f6f4")
+LINE = colour("#c9d2cd")
+WASH = colour("#f3f6f4")
 
 
 def styles() -> dict[str, ParagraphStyle]:
@@ -34,8 +56,46 @@ def styles() -> dict[str, ParagraphStyle]:
     }
 
 
-def table(rows: list[list], header: bool, widths=None, header_rows: int | None = None) -> Table:
-    """A tagged table; `header` shades and repeats the first row, `header_rows` are TH cells."""
+def title_block(kicker: str, title: str, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
+    """The small programme line (`kicker`, markup) above the document's H1 title (plain text)."""
+    return [
+        TaggedParagraph(kicker, styles["small"]),
+        Spacer(1, 4),
+        TaggedParagraph(escape(title), styles["h1"], tag="H1"),
+    ]
+
+
+def space(height: float) -> Spacer:
+    """Vertical space of `height` points between flowables."""
+    return Spacer(1, height)
+
+
+def cell(markup: str, style: ParagraphStyle) -> Paragraph:
+    """A paragraph in a table cell, untagged: the cell (TH/TD) is its structure element."""
+    return Paragraph(markup, style)
+
+
+def header_cells(labels: list[str] | tuple[str, ...], style: ParagraphStyle) -> list[Paragraph]:
+    """A table's header row: each label (plain text) in bold."""
+    return [cell(f"<b>{escape(label)}</b>", style) for label in labels]
+
+
+def tagged_list(items: list[str], style: ParagraphStyle, ordered: bool) -> TaggedList:
+    """A numbered or bulleted list of paragraphs (markup), tagged L › LI › Lbl + LBody."""
+    return TaggedList(
+        [ListItem(TaggedParagraph(markup, style, tag="LBody"), leftIndent=12) for markup in items],
+        bulletType="1" if ordered else "bullet",
+        bulletFontName=FONT,
+        leftIndent=14,
+    )
+
+
+def table(rows: list[list], header: bool, widths=None, header_rows: int | None = None,
+          style: list[tuple] | None = None) -> Table:  # fmt: skip
+    """A tagged table; `header` shades and repeats the first row, `header_rows` are TH cells.
+
+    `style` adds reportlab table style commands, such as ("ALIGN", (1, 0), (-1, -1), "RIGHT").
+    """
     header_rows = int(header) if header_rows is None else header_rows
     table = Table(rows, colWidths=widths, repeatRows=1 if header else 0, hAlign="LEFT",
                   renderCB=TableTags(header_rows))  # fmt: skip
@@ -47,7 +107,32 @@ def table(rows: list[list], header: bool, widths=None, header_rows: int | None =
         ("TOPPADDING", (0, 0), (-1, -1), 4),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
     ]))  # fmt: skip
+    if style:
+        table.setStyle(TableStyle(style))
     return table
+
+
+def side_by_side(cells: list, widths: list[float]) -> Table:
+    """A layout table (not tagged as a table): one row of cells whose content tags itself."""
+    layout = Table([cells], colWidths=widths)
+    layout.setStyle(
+        TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("FONTNAME", (0, 0), (-1, -1), FONT)])
+    )
+    return layout
+
+
+class QrFigure(Flowable):
+    """A QR code of `size` points, tagged as a Figure with `alt` as its alternative text."""
+
+    def __init__(self, text: str, size: float, alt: str):
+        super().__init__()
+        self.text, self.size, self.alt = text, size, alt
+        self.width = self.height = size
+
+    def draw(self):
+        """Draw the code as the content of its Figure."""
+        with self.canv.figure(self.alt, 0, 0, self.size, self.size):
+            draw_qr(self.canv, self.text, 0, 0, self.size)
 
 
 def a4_document(buffer, title: str, subject: str) -> SimpleDocTemplate:

@@ -1,9 +1,8 @@
-"""QR codes encoded by reportlab's own QR widget: drawn on a PDF canvas, or as an SVG path."""
+"""QR codes encoded by reportlab's QR widget (via core.pdf): drawn on a tagged canvas, or as SVG."""
 
 import itertools
 
-from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.pdfgen.canvas import Canvas
+from app.core.pdf import QrCodeWidget, TaggedCanvas
 
 QR_MASK = 2  # any of 0–7 is valid
 QR_QUIET_ZONE = 2  # modules of white around the code (the white page adds more)
@@ -28,22 +27,20 @@ def _runs(modules: list[list[bool]]):
             column += length
 
 
-def draw_qr(canvas: Canvas, url: str, x: float, y: float, size: float) -> None:
+def draw_qr(canvas: TaggedCanvas, url: str, x: float, y: float, size: float) -> None:
     """A QR code for `url`, encoded by reportlab's own QR widget, drawn as one filled path.
 
     The widget's own drawing makes a shape object per module and tries all eight masks, which
     costs ~60 ms a page; any of the eight masks is a valid QR code, so one is fixed. The runs of
-    dark modules are written as whole-number rectangles in the code's own grid (one transform
-    maps it onto the page), which spares formatting ~200 decimal coordinates per code.
+    dark modules are filled as one path of whole-number rectangles in the code's own grid
+    (`TaggedCanvas.fill_grid`), which spares formatting ~200 decimal coordinates per code.
     """
     modules = qr_modules(url)
-    box = size / (len(modules) + 2 * QR_QUIET_ZONE)
-    rects = " ".join(
-        f"{column + QR_QUIET_ZONE} {row + QR_QUIET_ZONE} {length} 1 re"
+    runs = (
+        (row + QR_QUIET_ZONE, column + QR_QUIET_ZONE, length)
         for row, column, length in _runs(modules)
     )
-    grid = f"{box:.4f} 0 0 {-box:.4f} {x:.2f} {y + size:.2f} cm"
-    canvas.addLiteral(f"q 0 g {grid} {rects} f Q")
+    canvas.fill_grid(runs, len(modules) + 2 * QR_QUIET_ZONE, x, y, size)
 
 
 def qr_svg_path(text: str) -> tuple[int, str]:

@@ -8,19 +8,17 @@ from xml.sax.saxutils import escape
 
 from babel.numbers import format_decimal
 from flask_babel import lazy_gettext as _l
-from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
 from app.auth.models import User
 from app.core.exports import xlsx_workbook
-from app.core.pdf import TaggedParagraph
-from app.core.pdfdoc import a4_document, build, styles, table
+from app.core.jobs import services as jobs
+from app.core.jobs.models import Job
+from app.core.pdf import TaggedParagraph, mm
+from app.core.pdfdoc import a4_document, build, cell, header_cells, styles, table, title_block
 from app.core.time import utcnow
 from app.effect import queries
 from app.effect.access import may_set_factors
 from app.effect.factors import GOAL_2015, GOAL_2020, Factors
-from app.jobs import services as jobs
-from app.jobs.models import Job
 from app.reports.queries import Coverage, coverage_by_municipality
 
 
@@ -111,10 +109,7 @@ def _method(factors: Factors) -> str:
     )
 
 
-def _numbers_right(figures: Table) -> Table:
-    """Every column but the first holds numbers: aligned on the right."""
-    figures.setStyle(TableStyle([("ALIGN", (1, 0), (-1, -1), "RIGHT")]))
-    return figures
+NUMBERS_RIGHT = [("ALIGN", (1, 0), (-1, -1), "RIGHT")]  # every column but the first
 
 
 def report_pdf(report: YearReport) -> bytes:
@@ -123,31 +118,28 @@ def report_pdf(report: YearReport) -> bytes:
     total = report.total
     title = f"Vi möts resfritt – effekt {report.year}"
     story = [
-        TaggedParagraph("VI MÖTS RESFRITT · ÅRSRAPPORT", s["small"]),
-        Spacer(1, 4),
-        TaggedParagraph(
-            escape(f"Resfria möten och sparad energi {report.year}"), s["h1"], tag="H1"
+        *title_block(
+            "VI MÖTS RESFRITT · ÅRSRAPPORT", f"Resfria möten och sparad energi {report.year}", s
         ),
         TaggedParagraph(escape(_summary(report)), s["body"]),
         TaggedParagraph("Per kommun", s["h2"], tag="H2"),
     ]
-    cell = s["cell"]
     heads = ("Kommun", "Möten", "Resor", "Km", "MWh", "Baslinje", "Mål 2015", "Täckning")
-    rows = [[Paragraph(f"<b>{escape(h)}</b>", cell) for h in heads]]
+    rows = [header_cells(heads, s["cell"])]
     for row in [*report.rows, total]:
         coverage = report.coverage.get(row.code)
-        rows.append([Paragraph(escape(row.name), cell), _i(row.meetings), _i(row.trips_avoided),
+        rows.append([cell(escape(row.name), s["cell"]), _i(row.meetings), _i(row.trips_avoided),
                      _n(row.km_avoided, 0), _n(row.mwh_saved), _n(row.baseline_mwh, 0),
                      _n(row.goal_2015_mwh, 0),
                      f"{_n(100 * coverage.coverage)} %" if coverage else ""])  # fmt: skip
-    story.append(_numbers_right(table(rows, header=True, widths=[
-        34 * mm, 16 * mm, 18 * mm, 22 * mm, 18 * mm, 20 * mm, 20 * mm, 22 * mm])))  # fmt: skip
+    story.append(table(rows, header=True, style=NUMBERS_RIGHT, widths=[
+        34 * mm, 16 * mm, 18 * mm, 22 * mm, 18 * mm, 20 * mm, 20 * mm, 22 * mm]))  # fmt: skip
     story += [TaggedParagraph("Per månad", s["h2"], tag="H2")]
-    months = [[Paragraph(f"<b>{h}</b>", cell) for h in ("Månad", "Möten", "Resor", "Km", "MWh")]]
+    months = [header_cells(("Månad", "Möten", "Resor", "Km", "MWh"), s["cell"])]
     months += [[m.month, _i(m.meetings), _i(m.trips_avoided), _n(m.km_avoided, 0),
                 _n(m.mwh_saved)] for m in report.months]  # fmt: skip
     widths = [30 * mm, 25 * mm, 25 * mm, 30 * mm, 25 * mm]
-    story.append(_numbers_right(table(months, header=True, widths=widths)))
+    story.append(table(months, header=True, widths=widths, style=NUMBERS_RIGHT))
     story += [
         TaggedParagraph("Så räknar vi", s["h2"], tag="H2"),
         TaggedParagraph(escape(_method(report.factors)), s["body"]),

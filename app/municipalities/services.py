@@ -19,7 +19,7 @@ from flask_babel import lazy_gettext as _l
 from app.auth.models import User
 from app.auth.services import end_sessions, normalise_email
 from app.core.audit import AuditAction, audit
-from app.core.errors import DomainError
+from app.core.errors import DomainError, one_transaction
 from app.core.events import agent_role_ended
 from app.core.roles import Role
 from app.core.time import utcnow
@@ -90,15 +90,17 @@ def set_active(person, active: bool, by=None) -> None:
     A deactivated agent stops being an agent: their certification ends (`agent_role_ended`);
     reactivated, they certify again at a new follow-up meeting.
     """
-    was_active_agent = person.active and person.role == Role.AGENT
-    person.active = active
-    if not active:
-        end_sessions(person)  # signed out everywhere, at once
-    set_target_from_roster(person.municipality)
-    if was_active_agent and not active:
-        agent_role_ended.send(person, by=by)
-    audit(by, AuditAction.PERSON_REACTIVATED if active else AuditAction.PERSON_DEACTIVATED, person)
-    db.session.commit()
+    with one_transaction():
+        was_active_agent = person.active and person.role == Role.AGENT
+        person.active = active
+        if not active:
+            end_sessions(person)  # signed out everywhere, at once
+        set_target_from_roster(person.municipality)
+        if was_active_agent and not active:
+            agent_role_ended.send(person, by=by)
+        audit(
+            by, AuditAction.PERSON_REACTIVATED if active else AuditAction.PERSON_DEACTIVATED, person
+        )
     log.info("%s is now %s", person.email, "active" if active else "deactivated")
 
 
@@ -182,19 +184,19 @@ def update_person(person: User, name: str, role: str, unit: str, by: User) -> No
             "role", _l("Programkontoret hör inte till någon kommun. Skapa ett nytt konto i "
                        "kommunen i stället.")
         )  # fmt: skip
-    was_active_agent = person.active and person.role == Role.AGENT
-    old_role, former = person.role, person.municipality
-    person.name, person.role, person.unit = name.strip(), role, unit.strip()
-    if role == Role.ADMIN:
-        person.municipality = None  # the programme office belongs to no municipality
-    db.session.flush()
-    if former is not None:
-        set_target_from_roster(former)
-    if was_active_agent and role != Role.AGENT:
-        agent_role_ended.send(person, by=by)
-    if role != old_role:
-        audit(by, AuditAction.ROLE_CHANGED, person, old=old_role, new=role)
-    db.session.commit()
+    with one_transaction():
+        was_active_agent = person.active and person.role == Role.AGENT
+        old_role, former = person.role, person.municipality
+        person.name, person.role, person.unit = name.strip(), role, unit.strip()
+        if role == Role.ADMIN:
+            person.municipality = None  # the programme office belongs to no municipality
+        db.session.flush()
+        if former is not None:
+            set_target_from_roster(former)
+        if was_active_agent and role != Role.AGENT:
+            agent_role_ended.send(person, by=by)
+        if role != old_role:
+            audit(by, AuditAction.ROLE_CHANGED, person, old=old_role, new=role)
     log.info("%s updated %s (role %s -> %s)", by.email, person.email, old_role, role)
 
 
@@ -209,14 +211,14 @@ def move_person(person: User, municipality: Municipality, by: User) -> None:
         raise PersonError("municipality", _l("Programkontoret hör inte till någon kommun."))
     if person.municipality_id == municipality.id:
         raise PersonError("municipality", _l("Personen finns redan i den kommunen."))
-    former = person.municipality.code if person.municipality else "-"
-    person.municipality = municipality
-    db.session.flush()
-    set_target_from_roster(municipality)  # grows with the newcomer; the old one is not lowered
-    if person.active and person.role == Role.AGENT:
-        agent_role_ended.send(person, by=by)
-    audit(by, AuditAction.PERSON_MOVED, person, old=former, new=municipality.code)
-    db.session.commit()
+    with one_transaction():
+        former = person.municipality.code if person.municipality else "-"
+        person.municipality = municipality
+        db.session.flush()
+        set_target_from_roster(municipality)  # grows with the newcomer; the old one is not lowered
+        if person.active and person.role == Role.AGENT:
+            agent_role_ended.send(person, by=by)
+        audit(by, AuditAction.PERSON_MOVED, person, old=former, new=municipality.code)
     log.info("%s moved %s from %s to %s", by.email, person.email, former, municipality.code)
 
 

@@ -1,4 +1,4 @@
-"""The kit's documents and the attendance sheet as PDFs (reportlab platypus)."""
+"""The kit's documents and the attendance sheet as tagged PDFs (built with app.core.pdfdoc)."""
 
 import io
 from collections.abc import Iterable
@@ -6,24 +6,22 @@ from datetime import datetime
 from xml.sax.saxutils import escape
 
 from babel.dates import format_datetime, format_time
-from reportlab.lib.units import mm
-from reportlab.platypus import (
-    Flowable,
-    ListItem,
-    Paragraph,
-    Spacer,
-    Table,
-    TableStyle,
-)
 
-from app.core.pdf import (
-    FONT,
-    TaggedList,
-    TaggedParagraph,
+from app.core.pdf import TaggedParagraph, mm
+from app.core.pdfdoc import (
+    Flowable,
+    QrFigure,
+    a4_document,
+    build,
+    cell,
+    header_cells,
+    side_by_side,
+    space,
+    table,
+    tagged_list,
+    title_block,
 )
-from app.core.pdfdoc import a4_document, build, table
 from app.core.pdfdoc import styles as document_styles
-from app.core.qr import draw_qr
 from app.core.text import swedish_key
 from app.core.time import STOCKHOLM
 from app.training.kit import Block, Run, kit_blocks
@@ -57,15 +55,11 @@ def _flowables(blocks: list[Block], styles) -> list[Flowable]:
         elif block.kind == "paragraph":
             flowables.append(TaggedParagraph(_markup(block.runs), styles["body"]))
         elif block.kind == "list":
-            items = [
-                ListItem(TaggedParagraph(_markup(runs), styles["body"], tag="LBody"), leftIndent=12)
-                for runs in block.items
-            ]
-            kind = "1" if block.ordered else "bullet"
-            flowables.append(TaggedList(items, bulletType=kind, bulletFontName=FONT, leftIndent=14))
+            items = [_markup(runs) for runs in block.items]
+            flowables.append(tagged_list(items, styles["body"], ordered=block.ordered))
         elif block.kind == "table":
             rows = [
-                [Paragraph(_markup(runs, bold=header), styles["cell"]) for runs, header in row]
+                [cell(_markup(runs, bold=header), styles["cell"]) for runs, header in row]
                 for row in block.rows
             ]
             leading = (n for n, row in enumerate(block.rows) if not all(h for _, h in row))
@@ -78,28 +72,13 @@ def kit_document_pdf(title: str, html: str) -> bytes:
     """A kit document (rendered lesson HTML) as a typeset A4 PDF."""
     styles = document_styles()
     story = [
-        TaggedParagraph("VI MÖTS RESFRITT · UTBILDNINGSPAKET", styles["small"]),
-        Spacer(1, 4),
-        TaggedParagraph(escape(title), styles["h1"], tag="H1"),
+        *title_block("VI MÖTS RESFRITT · UTBILDNINGSPAKET", title, styles),
         *_flowables(kit_blocks(html), styles),
     ]
     buffer = io.BytesIO()
     document = a4_document(buffer, title, "Utbildningspaket för mötesagenter")
     build(document, story, f"Vi möts resfritt – {title}")
     return buffer.getvalue()
-
-
-class _QrFlowable(Flowable):
-    """A QR code of `size` points, tagged as a Figure with `alt` as its alternative text."""
-
-    def __init__(self, text: str, size: float, alt: str):
-        super().__init__()
-        self.text, self.size, self.alt = text, size, alt
-        self.width = self.height = size
-
-    def draw(self):
-        with self.canv.figure(self.alt, 0, 0, self.size, self.size):
-            draw_qr(self.canv, self.text, 0, 0, self.size)
 
 
 def local_time(moment: datetime) -> str:
@@ -125,35 +104,24 @@ def attendance_sheet_pdf(training_session, agent_name: str, names: Iterable[str]
             styles["body"],
         ),
     ]
-    qr = _QrFlowable(check_in_url, 30 * mm, f"QR-kod till incheckningen: {check_in_page}")
-    # A layout table (not tagged as a table): its paragraphs and the QR code tag themselves.
-    header = Table([[details, qr]], colWidths=[130 * mm, 40 * mm])
-    header.setStyle(
-        TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("FONTNAME", (0, 0), (-1, -1), FONT)])
-    )
-    rows = [
-        [
-            Paragraph(f"<b>{label}</b>", styles["cell"])
-            for label in ("Nr", "Namn", "Närvarande", "Signatur")
-        ]
-    ]
+    qr = QrFigure(check_in_url, 30 * mm, f"QR-kod till incheckningen: {check_in_page}")
+    # Side by side, not tagged as a table: its paragraphs and the QR code tag themselves.
+    header = side_by_side([details, qr], [130 * mm, 40 * mm])
+    rows = [header_cells(("Nr", "Namn", "Närvarande", "Signatur"), styles["cell"])]
     listed = sorted(names, key=swedish_key)  # A–Ö
     for number, name in enumerate(listed, start=1):
-        rows.append([str(number), Paragraph(escape(name), styles["cell"]), "", ""])
+        rows.append([str(number), cell(escape(name), styles["cell"]), "", ""])
     for number in range(len(listed) + 1, len(listed) + blank_rows + 1):
         rows.append([str(number), "", "", ""])
-    sheet = table(rows, header=True, widths=[12 * mm, 78 * mm, 26 * mm, 54 * mm])
     roomy = [("FONTSIZE", (0, 1), (-1, -1), 10), ("TOPPADDING", (0, 1), (-1, -1), 7),
              ("BOTTOMPADDING", (0, 1), (-1, -1), 7)]  # fmt: skip
-    sheet.setStyle(TableStyle(roomy))
+    sheet = table(rows, header=True, widths=[12 * mm, 78 * mm, 26 * mm, 54 * mm], style=roomy)
     story = [
-        TaggedParagraph("VI MÖTS RESFRITT · NÄRVAROLISTA", styles["small"]),
-        Spacer(1, 4),
-        TaggedParagraph(escape(training_session.title), styles["h1"], tag="H1"),
+        *title_block("VI MÖTS RESFRITT · NÄRVAROLISTA", training_session.title, styles),
         header,
-        Spacer(1, 8),
+        space(8),
         sheet,
-        Spacer(1, 6),
+        space(6),
         TaggedParagraph(AFTER_SESSION, styles["small"]),
     ]
     buffer = io.BytesIO()

@@ -20,22 +20,22 @@ def test_no_module_imports_another_that_imports_it_back():
     assert circles == []
 
 
-def _is_type_checking(node: ast.If) -> bool:
-    return isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING"
+def _imports_app(node: ast.AST) -> bool:
+    """An `import app…` or `from app… import …` statement."""
+    if isinstance(node, ast.ImportFrom):
+        return (node.module or "").startswith("app")
+    return isinstance(node, ast.Import) and any(a.name.startswith("app") for a in node.names)
 
 
 def _local_imports(tree: ast.Module) -> list[int]:
-    """Lines of `from app…`/`import app…` inside a function (TYPE_CHECKING blocks aside)."""
-    lines = []
-    for function in ast.walk(tree):
-        if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
-            continue
-        for node in ast.walk(function):
-            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("app"):
-                lines.append(node.lineno)
-            elif isinstance(node, ast.Import) and any(a.name.startswith("app") for a in node.names):
-                lines.append(node.lineno)
-    return lines
+    """Lines of imports of the app inside a function."""
+    return [
+        node.lineno
+        for function in ast.walk(tree)
+        if isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef)
+        for node in ast.walk(function)
+        if _imports_app(node)
+    ]
 
 
 def test_no_function_imports_a_domain_to_dodge_a_cycle():

@@ -13,6 +13,7 @@ from app.core.audit import AuditAction, AuditEntry
 from app.courses.models import CourseCompletion, ModuleCompletion
 from app.extensions import db
 from app.mail.models import OutboxMessage
+from app.municipalities.services import set_active, update_person
 from app.quizzes.models import AttemptState, QuizAttempt
 from app.quizzes.services import read_answers, start_attempt, submit_attempt
 from app.training.models import Attendance, AttendanceStatus
@@ -181,3 +182,27 @@ def test_progress_check_issues_a_missing_certificate_but_never_revokes(
     result = runner.invoke(args=["progress", "check", "--repair"])
     assert "missing the certificate" in result.output
     assert count(Certificate, user_id=learner.id, revoked_at=None) == 1
+
+
+def test_a_crash_while_demoting_an_agent_keeps_role_and_certificate(
+    certified_agent, create_user, crash_on
+):
+    coordinator = create_user(role="coordinator")
+    crash_on(events.certificate_revoked)  # after the role change, before the withdrawals
+    with pytest.raises(Crash):
+        update_person(certified_agent, certified_agent.name, "employee", "", coordinator)
+    db.session.expire_all()
+    assert certified_agent.role == "agent"
+    assert count(Certificate, user_id=certified_agent.id, revoked_at=None) == 1
+    assert count(AuditEntry, action=AuditAction.ROLE_CHANGED) == 0
+
+
+def test_a_crash_while_deactivating_an_agent_keeps_them_active_and_certified(
+    certified_agent, create_user, crash_on
+):
+    crash_on(events.agent_role_ended)
+    with pytest.raises(Crash):
+        set_active(certified_agent, False, create_user(role="coordinator"))
+    db.session.expire_all()
+    assert certified_agent.active is True
+    assert count(Certificate, user_id=certified_agent.id, revoked_at=None) == 1
