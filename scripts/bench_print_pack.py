@@ -24,9 +24,10 @@ from app.auth.models import User  # noqa: E402
 from app.certificates import queries  # noqa: E402
 from app.certificates.codes import new_code  # noqa: E402
 from app.certificates.models import Certificate  # noqa: E402
-from app.certificates.services import write_pack_file  # noqa: E402
+from app.certificates.services import write_print_pack  # noqa: E402
 from app.config import TestConfig  # noqa: E402
 from app.core.roles import Role
+from app.core.scope import Scope  # noqa: E402
 from app.courses.models import Course  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.municipalities.models import Municipality  # noqa: E402
@@ -72,14 +73,12 @@ def pack(url: str, municipality_id: int, count: int, workdir: Path) -> None:
     """Write the print pack as the job does; print its rate, peak memory and file."""
     app = create_app(TestConfig, {"DATABASE_URL": url})
     with app.app_context():
-        viewer = User(role=Role.ADMIN, email="bench@localhost", name="Bench")
         filters = queries.CertificateFilter(municipality_id=municipality_id)
         output = workdir / "pack"
         if TRACE:
             tracemalloc.start()
         started = time.perf_counter()
-        pages = (queries.page_of(row) for row in queries.stream_rows(viewer, filters, False))
-        kind = write_pack_file(pages, count, output)  # what the print-pack job writes
+        kind = write_print_pack(Scope.everywhere(), filters, output, count)  # as the job does
         elapsed = time.perf_counter() - started
         peak = tracemalloc.get_traced_memory()[1] if TRACE else None
         tracemalloc.stop()
