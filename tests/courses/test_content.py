@@ -10,7 +10,7 @@ from app.municipalities.facts import FACTS, placeholders_in
 from app.practice.models import Practice
 from app.quizzes.models import Option, Question, Quiz
 from app.training.kit import kit_documents
-from tests.conftest import COURSES_DIR
+from tests.support import COURSES_DIR
 
 
 def active_lessons(course_slug: str, module_slug: str) -> list[Lesson]:

@@ -2,21 +2,14 @@
 
 import os
 import threading
-from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
 
 from app.auth.models import Role
 from app.courses.services import sync_courses
-from tests.conftest import COURSES_DIR
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+from tests.support import COURSES_DIR
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS
 
 
 def pytest_collection_modifyitems(items):

@@ -18,7 +18,7 @@ from app.privacy.queries import SECTION_OF_REFERENCE, my_data
 from app.privacy.services import audit
 from app.quizzes.models import Quiz, QuizAttempt
 from app.training.models import Attendance, SessionEvaluation, TrainingSession
-from tests.courses.test_pages import QueryCounter
+from tests.support.queries import QueryCounter
 
 
 def references_to_people() -> set[str]:
