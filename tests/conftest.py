@@ -33,11 +33,12 @@ pytest_plugins = [
 
 TESTS = Path(__file__).resolve().parent
 FOLDER_MARKERS = {"e2e": "e2e", "deploy": "deploy"}  # every test in the folder
-SLOW = ("e2e", "deploy", "fuzz", "property")  # left out by `make test-fast`
+SLOW = ("deploy", "property", "e2e", "fuzz")  # left out by `make test-fast`; longest first
 
 
 def pytest_collection_modifyitems(items):
-    """Mark the browser and deploy folders' tests, and every slow kind of test `slow`.
+    """Mark the browser and deploy folders' tests, and every slow kind of test `slow`; put the
+    slow ones first, the longest kinds first, so that no worker starts one when the rest is done.
 
     A browser test's server answers from threads of its own: it needs real commits.
     """
@@ -49,6 +50,12 @@ def pytest_collection_modifyitems(items):
             item.add_marker("real_commits")
         if any(item.get_closest_marker(name) for name in SLOW):
             item.add_marker("slow")
+    items.sort(key=_longest_first)
+
+
+def _longest_first(item) -> int:
+    """The position of the item's kind in SLOW (deploy tests take longest), others last."""
+    return next((n for n, name in enumerate(SLOW) if item.get_closest_marker(name)), len(SLOW))
 
 
 @pytest.fixture(scope="session")

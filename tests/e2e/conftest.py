@@ -7,8 +7,6 @@ import pytest
 from werkzeug.serving import make_server
 
 from app.auth.models import Role
-from app.courses.services import sync_courses
-from tests.support import COURSES_DIR
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS
 
 
@@ -33,9 +31,8 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture
-def live_server(app):
+def live_server(app, synced_courses):
     """Serve the test app (courses synced) from a thread on a free port; yield its base URL."""
-    sync_courses(COURSES_DIR)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
