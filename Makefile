@@ -8,7 +8,7 @@ PORT ?= 5000
 # Test processes (pytest-xdist); `make test TEST_WORKERS=0` runs the suite in one process.
 TEST_WORKERS ?= auto
 
-.PHONY: run test lint format translations extract-messages clean bench
+.PHONY: run test test-fast lint format translations extract-messages clean bench
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,10 @@ run: $(VENV)/.installed instance/config.py translations
 
 test: $(VENV)/.dev-installed translations
 	$(BIN)/pytest -n $(TEST_WORKERS)
+
+# Everything but the slow kinds: browser, deploy, fuzz and property tests (markers in pyproject).
+test-fast: $(VENV)/.dev-installed translations
+	$(BIN)/pytest -n $(TEST_WORKERS) -m "not slow"
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .

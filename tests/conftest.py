@@ -1,24 +1,28 @@
-"""Shared fixtures: the app on a fresh database, factories for people, one login helper."""
+"""Shared fixtures: the app (in a transaction rolled back after each test, or on a database of
+its own for a test marked `real_commits`), factories for people, one login helper; markers."""
 
 import copy
-import os
-import sqlite3
-from contextlib import contextmanager
-from functools import cache
+from functools import partial
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
-from flask.globals import _cv_app
-from flask.testing import FlaskClient
 
-from app import create_app
-from app.auth.models import User, hash_password
-from app.config import TestConfig, normalise_database_url
+from app.auth.models import User
 from app.core.roles import Role
 from app.extensions import db
 from app.municipalities.models import Municipality
 from app.municipalities.services import seed_municipalities
+from tests.support import COURSES_DIR, PASSWORD
+from tests.support.apps import (
+    create_tables,
+    for_rolled_back_tests,
+    fresh_app,
+    new_app,
+    rolled_back,
+    rolled_back_app,
+    shared_database_url,
+)
+from tests.support.auth import AuthActions, password_hash
 
 pytest_plugins = [
     "tests.quizzes.fixtures",
@@ -28,94 +32,76 @@ pytest_plugins = [
     "tests.certificates.fixtures",
 ]  # used beyond their folders
 
-ROOT = Path(__file__).resolve().parent.parent
-COURSES_DIR = ROOT / "courses"
-PASSWORD = "rätt-lösenord-123"
+TESTS = Path(__file__).resolve().parent
+FOLDER_MARKERS = {"e2e": "e2e", "deploy": "deploy"}  # every test in the folder
+SLOW = ("deploy", "property", "e2e", "fuzz")  # left out by `make test-fast`; longest first
 
 
-def database_url(tmp_path: Path) -> str:
-    """PostgreSQL when TEST_DATABASE_URL is set (CI runs both), else a fresh SQLite file.
+def pytest_collection_modifyitems(items):
+    """Mark the browser and deploy folders' tests, and every slow kind of test `slow`; put the
+    slow ones first, the longest kinds first, so that no worker starts one when the rest is done.
 
-    Under pytest-xdist each worker gets its own PostgreSQL database (see `_worker_database`).
+    A browser test's server answers from threads of its own: it needs real commits.
     """
-    url = os.environ.get("TEST_DATABASE_URL")
-    if not url:
-        return f"sqlite:///{tmp_path / 'test.db'}"
-    worker = os.environ.get("PYTEST_XDIST_WORKER")
-    return _worker_database(url, worker) if worker else url
+    for item in items:
+        folder = item.path.relative_to(TESTS).parts[0]
+        if folder in FOLDER_MARKERS:
+            item.add_marker(FOLDER_MARKERS[folder])
+        if folder == "e2e":
+            item.add_marker("real_commits")
+        if any(item.get_closest_marker(name) for name in SLOW):
+            item.add_marker("slow")
+    items.sort(key=_longest_first)
 
 
-@cache
-def _worker_database(base_url: str, worker: str) -> str:
-    """The URL of database `<base>_<worker>` (e.g. test_gw0) on the base URL's server.
-
-    Created when missing, from a connection to the base database; kept between runs.
-    """
-    url = sa.make_url(normalise_database_url(base_url))
-    name = f"{url.database}_{worker}"
-    engine = sa.create_engine(url, isolation_level="AUTOCOMMIT")
-    try:
-        with engine.connect() as connection:
-            exists = sa.text("SELECT 1 FROM pg_database WHERE datname = :name")
-            if connection.scalar(exists, {"name": name}) is None:
-                quoted = connection.dialect.identifier_preparer.quote(name)
-                connection.exec_driver_sql(f"CREATE DATABASE {quoted}")
-    finally:
-        engine.dispose()
-    return url.set(database=name).render_as_string(hide_password=False)
+def _longest_first(item) -> int:
+    """The position of the item's kind in SLOW (deploy tests take longest), others last."""
+    return next((n for n, name in enumerate(SLOW) if item.get_closest_marker(name)), len(SLOW))
 
 
-@sa.event.listens_for(sa.Engine, "connect")
-def _sqlite_without_fsync(dbapi_connection, _connection_record) -> None:
-    """Test databases are thrown away: let SQLite skip its fsyncs (durability only, same SQL).
-
-    Each test creates and drops every table, one fsync per statement; on a slow disk that was
-    a large part of the suite's time.
-    """
-    if isinstance(dbapi_connection, sqlite3.Connection):
-        dbapi_connection.execute("PRAGMA synchronous = OFF")
+@pytest.fixture(scope="session")
+def shared_database(tmp_path_factory) -> str:
+    """This process's database with every table, created once; tests roll back what they do."""
+    url = shared_database_url(tmp_path_factory.getbasetemp())
+    create_tables(url)
+    return url
 
 
-class RequestIsolatedClient(FlaskClient):
-    """A test client whose requests each get their own app context, as in production.
-
-    The `app` fixture keeps an app context open so tests can use `db.session`; without this,
-    requests would share that context's `g`, session and cached locale across requests.
-    """
-
-    def open(self, *args, **kwargs):
-        token = _cv_app.set(None)
-        try:
-            return super().open(*args, **kwargs)
-        finally:
-            _cv_app.reset(token)
-
-
-@contextmanager
-def app_with_empty_database(tmp_path: Path, **overrides):
-    """Create the app with fresh tables inside an app context; drop them afterwards."""
-    settings = {"DATABASE_URL": database_url(tmp_path), "COURSES_DIR": str(COURSES_DIR),
-                "JOBS_DIR": str(tmp_path / "jobs")}  # fmt: skip
-    app = create_app(TestConfig, {**settings, **overrides})
-    app.test_client_class = RequestIsolatedClient
+@pytest.fixture(scope="session")
+def shared_app(shared_database, tmp_path_factory):
+    """The app the tests of this process share, on the shared database (see `app`)."""
+    app = for_rolled_back_tests(new_app(shared_database, tmp_path_factory.getbasetemp() / "jobs"))
+    yield app
     with app.app_context():
-        db.drop_all()
-        db.create_all()
-        try:
-            yield app
-        finally:
-            if "jobs" in app.extensions:  # the in-process job thread: let it finish first
-                app.extensions["jobs"].shutdown(wait=True)
-            db.session.remove()
-            db.drop_all()
-            db.engine.dispose()
+        db.engine.dispose()
 
 
 @pytest.fixture
-def app(tmp_path):
-    """The app with empty tables, dropped again after the test."""
-    with app_with_empty_database(tmp_path) as app:
-        yield app
+def make_app(request, tmp_path_factory):
+    """Factory: make_app(config=TestConfig, **overrides), a context manager giving a new app in
+    an app context: rolled back at the end, or on fresh tables for a test marked `real_commits`."""
+    if request.node.get_closest_marker("real_commits"):
+        return partial(fresh_app, request.getfixturevalue("tmp_path"))
+    jobs = tmp_path_factory.getbasetemp() / "jobs"
+    return partial(rolled_back_app, request.getfixturevalue("shared_database"), jobs)
+
+
+@pytest.fixture
+def app(request):
+    """The app with empty tables, in an app context.
+
+    Shared by the tests of this process, each in a transaction rolled back at its end (settings
+    changed are restored); a new app for a test marked `real_commits` (fresh tables) or
+    `own_app` (the test changes the app itself, e.g. adds a route).
+    """
+    if request.node.get_closest_marker("real_commits") or request.node.get_closest_marker(
+        "own_app"
+    ):
+        with request.getfixturevalue("make_app")() as app:
+            yield app
+    else:
+        with rolled_back(request.getfixturevalue("shared_app")) as app:
+            yield app
 
 
 @pytest.fixture
@@ -133,11 +119,6 @@ def municipalities(app) -> dict[str, Municipality]:
     """The 15 municipalities, by code."""
     seed_municipalities()
     return {m.code: m for m in db.session.scalars(db.select(Municipality))}
-
-
-@cache
-def _hash(password: str) -> str:
-    return hash_password(password)  # scrypt is slow on purpose: hash each password once
 
 
 @pytest.fixture
@@ -159,7 +140,7 @@ def create_user(municipalities):
             name=name or f"Testperson {number}",
             role=role,
             municipality=None if role == Role.ADMIN else municipalities[municipality_code],
-            password_hash=_hash(password),
+            password_hash=password_hash(password),
             active=active,
         )
         db.session.add(user)
@@ -167,27 +148,6 @@ def create_user(municipalities):
         return user
 
     return create
-
-
-class AuthActions:
-    """The one place that logs a user in and out."""
-
-    def __init__(self, client):
-        self._client = client
-
-    def login(self, email: str, password: str = PASSWORD, next: str = "", follow=False):
-        data = {"email": email, "password": password}
-        if next:
-            data["next"] = next
-        return self._client.post("/login", data=data, follow_redirects=follow)
-
-    def login_as(self, user: User):
-        response = self.login(user.email)
-        assert response.status_code == 302, response.get_data(as_text=True)
-        return response
-
-    def logout(self):
-        return self._client.post("/logout")
 
 
 @pytest.fixture

@@ -9,12 +9,12 @@ from sqlalchemy import inspect
 from app import create_app
 from app.config import TestConfig
 from app.extensions import db
-from tests.conftest import database_url
+from tests.support.apps import fresh_database_url
 
 
 @pytest.fixture
 def empty_app(tmp_path):
-    app = create_app(TestConfig, {"DATABASE_URL": database_url(tmp_path)})
+    app = create_app(TestConfig, {"DATABASE_URL": fresh_database_url(tmp_path)})
     with app.app_context():
         db.drop_all()
         with db.engine.begin() as connection:

@@ -5,10 +5,7 @@ import pytest
 from app.auth.tokens import ApiToken
 from app.core.roles import Role
 from app.extensions import db
-
-
-def bearer(token: str) -> dict:
-    return {"Authorization": f"Bearer {token}"}
+from tests.support.api import bearer
 
 
 def test_cli_token_works_and_is_stored_hashed(runner, client, create_user, falun_story):

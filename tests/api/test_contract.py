@@ -12,9 +12,9 @@ from app.courses.models import Course
 from app.extensions import db
 from app.reports import queries
 from app.training.models import TrainingSession
-from tests.courses.test_pages import QueryCounter
-from tests.reports.fixtures import complete
-from tests.training.fixtures import details
+from tests.support.courses import complete
+from tests.support.queries import QueryCounter
+from tests.support.training import details
 
 
 def test_openapi_document_is_valid():

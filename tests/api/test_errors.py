@@ -12,9 +12,7 @@ from app.auth.tokens import ApiToken, TokenScope
 from app.core.roles import Role
 from app.core.time import utcnow
 from app.extensions import db
-from tests.conftest import app_with_empty_database
-from tests.courses.test_completion import pass_quiz
-from tests.quizzes.fixtures import write_quiz_course
+from tests.support.quizzes import pass_quiz, write_quiz_course
 
 
 def bearer(token: str) -> dict:
@@ -63,8 +61,8 @@ def test_wrong_method_is_json_405_with_allow(client, method):
     assert set(response.headers["Allow"].split(", ")) >= {"GET", "HEAD"}
 
 
-def test_rate_limit_is_json_429_and_shared_with_the_verification_page(tmp_path):
-    with app_with_empty_database(tmp_path, RATELIMIT_ENABLED=True) as app:
+def test_rate_limit_is_json_429_and_shared_with_the_verification_page(make_app):
+    with make_app(RATELIMIT_ENABLED=True) as app:
         client = app.test_client()
         for _ in range(15):
             assert client.get("/verify/ABCDEFGHJKLM").status_code == 404
@@ -79,6 +77,7 @@ def test_nul_byte_is_json_400(client):
     assert_error(client.get("/api/v1/certificates/ABC?x=%00"), 400)
 
 
+@pytest.mark.own_app
 def test_unexpected_error_is_json_500(app, client):
     app.add_url_rule("/api/v1/boom", endpoint="api.boom", view_func=lambda: 1 / 0)
     body = assert_error(client.get("/api/v1/boom"), 500)
@@ -221,6 +220,7 @@ def test_token_days_must_be_sensible(runner, create_user, days):
     assert db.session.scalar(db.select(ApiToken)) is None
 
 
+@pytest.mark.own_app
 def test_a_read_only_token_reads_but_never_writes(app, client, token_for, municipalities):
     def change():
         return jsonify(changed=True)

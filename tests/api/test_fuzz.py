@@ -16,8 +16,8 @@ from app.courses.content import Quiz
 from app.extensions import db
 from app.training.models import AttendanceStatus
 from app.training.services import create_session, mark_attendance, register
-from tests.courses.test_completion import pass_quiz
-from tests.training.fixtures import certify_agent, details, move
+from tests.support.quizzes import pass_quiz
+from tests.support.training import certify_agent, details, move
 
 VALID, REVOKED = "K7QMX2RTPA9D", "RVKDRVKDRVKD"  # the seeded certificates' codes
 KNOWN = {  # path parameters that name seeded rows, tried besides the generated ones
@@ -106,12 +106,14 @@ def admin_token(api, runner):
     return result.output.strip()
 
 
+@pytest.mark.fuzz
 @schema.parametrize()
 @FUZZ
 def test_api_as_admin(case, admin_token):
     case.call_and_validate(headers={"Authorization": f"Bearer {admin_token}"}, checks=CHECKS)
 
 
+@pytest.mark.fuzz
 @schema.parametrize()
 @FUZZ
 def test_api_without_credentials(case, api):
@@ -140,6 +142,7 @@ def coordinator_token(api, create_user):
     return create_token(create_user(role=Role.COORDINATOR), "Mötesplattformen")
 
 
+@pytest.mark.fuzz
 @schema.include(path="/meetings").parametrize()
 @FUZZ
 def test_logging_meetings_with_a_token_that_may_write(case, coordinator_token):

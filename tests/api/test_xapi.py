@@ -9,9 +9,8 @@ from app.courses.services import sync_courses
 from app.extensions import db
 from app.training.models import AttendanceStatus
 from app.training.services import create_session, mark_attendance, register
-from tests.courses.test_completion import pass_quiz
-from tests.quizzes.fixtures import write_quiz_course
-from tests.training.fixtures import details, move
+from tests.support.quizzes import pass_quiz, write_quiz_course
+from tests.support.training import details, move
 
 
 def test_statements_for_a_cascade(client, auth, create_user, certified_agent, app, tmp_path):

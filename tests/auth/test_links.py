@@ -13,7 +13,7 @@ from app.auth.links import LinkPurpose, link_token
 from app.core.roles import Role
 from app.extensions import db
 from app.mail.models import OutboxMessage
-from tests.jobs.fixtures import download, wait_for_job
+from tests.support.jobs import download, wait_for_job
 
 NEW_PASSWORD = "tre gröna mötesrum"
 
@@ -37,6 +37,7 @@ def path_of(url: str) -> str:
     return url.split("://", 1)[1].split("/", 1)[1].join(["/", ""])
 
 
+@pytest.mark.real_commits
 def test_coordinator_sends_activation_and_the_newcomer_gets_in(client, auth, newcomer, create_user):
     auth.login_as(create_user(role=Role.COORDINATOR))
     page = client.get("/municipalities/2080").get_data(as_text=True)
@@ -126,6 +127,7 @@ def test_logout_ends_every_session_of_the_person(app, create_user):
     assert desk.get("/certificates/mine").status_code == 302
 
 
+@pytest.mark.real_commits
 def test_activation_links_as_csv_and_slips_for_ones_own_municipality_only(
     client, auth, newcomer, create_user
 ):
@@ -207,7 +209,7 @@ def test_my_data_holds_what_the_platform_keeps_about_me_and_no_one_else(
     import json
 
     from app.training.services import create_session, register
-    from tests.training.fixtures import details
+    from tests.support.training import details
 
     person = create_user(email="insyn@falun.se", name="Insyn Person")
     register(person, create_session(certified_agent, details()))
@@ -235,6 +237,7 @@ def test_a_password_reset_revokes_the_persons_api_tokens(client, app, create_use
     assert client.get("/api/v1/coverage", headers=bearer).status_code == 401
 
 
+@pytest.mark.real_commits
 def test_a_coordinator_never_gets_a_fellow_coordinators_activation_link(client, auth, create_user):
     fellow = create_user(role=Role.COORDINATOR, email="kollega.koord@falun.se")
     fellow.password_hash = None

@@ -8,7 +8,6 @@ from app.core.roles import Role
 from app.extensions import db
 from app.municipalities.models import Municipality
 from app.municipalities.services import seed_municipalities
-from tests.conftest import app_with_empty_database
 
 
 def test_login_page_renders(client):
@@ -69,7 +68,8 @@ def test_empty_form_gets_field_errors(client):
 
 
 def test_password_is_stored_as_scrypt_hash(create_user):
-    user = create_user(password="hemligt")
+    user = create_user()
+    user.set_password("hemligt")
     assert user.password_hash.startswith("scrypt:")
     assert "hemligt" not in user.password_hash
 
@@ -119,8 +119,8 @@ def test_logout_needs_post(client, auth, create_user):
 
 
 @pytest.fixture
-def csrf_app(tmp_path):
-    with app_with_empty_database(tmp_path, WTF_CSRF_ENABLED=True) as app:
+def csrf_app(make_app):
+    with make_app(WTF_CSRF_ENABLED=True) as app:
         yield app
 
 
@@ -157,9 +157,9 @@ def test_post_with_csrf_token_is_accepted(csrf_app):
     assert response.status_code == 302
 
 
-def test_login_is_rate_limited(tmp_path):
+def test_login_is_rate_limited(make_app):
     limits = {"RATELIMIT_ENABLED": True, "LOGIN_RATE_LIMIT": "3 per minute"}
-    with app_with_empty_database(tmp_path, **limits) as app:
+    with make_app(**limits) as app:
         client = app.test_client()
         statuses = [
             client.post("/login", data={"email": "x@example.se", "password": "fel"}).status_code
@@ -170,9 +170,9 @@ def test_login_is_rate_limited(tmp_path):
         assert client.get("/login").status_code == 200, "only attempts are limited"
 
 
-def test_only_failures_count_and_a_classroom_behind_one_address_signs_in(tmp_path):
+def test_only_failures_count_and_a_classroom_behind_one_address_signs_in(make_app):
     limits = {"RATELIMIT_ENABLED": True, "LOGIN_RATE_LIMIT": "3 per minute"}
-    with app_with_empty_database(tmp_path, **limits) as app:
+    with make_app(**limits) as app:
         seed_municipalities()
         falun = db.session.scalar(db.select(Municipality).filter_by(code="2080"))
         colleagues = []
@@ -193,10 +193,10 @@ def test_only_failures_count_and_a_classroom_behind_one_address_signs_in(tmp_pat
         assert statuses == [302] * 12
 
 
-def test_failed_attempts_on_one_account_are_limited_from_any_address(tmp_path):
+def test_failed_attempts_on_one_account_are_limited_from_any_address(make_app):
     limits = {"RATELIMIT_ENABLED": True, "LOGIN_RATE_LIMIT": "100 per minute",
               "LOGIN_ACCOUNT_LIMIT": "3 per minute"}  # fmt: skip
-    with app_with_empty_database(tmp_path, **limits) as app:
+    with make_app(**limits) as app:
         statuses = []
         for number in range(4):
             client = app.test_client()

@@ -4,7 +4,7 @@ import io
 from datetime import UTC, datetime
 
 from app.certificates.pdf import CertificatePage, certificate_pdf, write_pages
-from tests.core.pdf_tags import assert_accessible, in_order, visual_texts
+from tests.support.pdf_tags import assert_accessible, in_order, visual_texts
 
 
 def page(number: int = 1, trainer: str | None = "Łukasz Ärlig") -> CertificatePage:

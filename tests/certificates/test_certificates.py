@@ -20,12 +20,10 @@ from app.courses.models import Course, CourseCompletion
 from app.extensions import db
 from app.training.models import Attendance, AttendanceStatus, SessionKind, TrainingSession
 from app.training.services import create_session
-from tests.conftest import app_with_empty_database
-from tests.core.pdf_tags import assert_accessible
-from tests.courses.test_completion import certify, pass_quiz
-from tests.jobs.fixtures import download
-from tests.quizzes.fixtures import read_all_lessons
-from tests.training.fixtures import details
+from tests.support.jobs import download
+from tests.support.pdf_tags import assert_accessible
+from tests.support.quizzes import pass_quiz, read_all_lessons
+from tests.support.training import certify_agent, details
 
 
 def test_completing_a_course_issues_one_certificate(quiz_course, quiz, learner):
@@ -47,6 +45,7 @@ def test_no_certificate_without_completion(quiz_course, learner):
     assert db.session.scalar(db.select(db.func.count(Certificate.id))) == 0
 
 
+@pytest.mark.real_commits
 def test_concurrent_issuing_makes_exactly_one(app, make_certificate, create_user):
     learner = create_user()
     course = make_certificate.course
@@ -105,7 +104,7 @@ def test_pdf_prints_names_course_code_date_and_metadata(
 ):
     learner = create_user(name="Åsa Öberg-Nguyễn", municipality_code="2023")
     agent = create_user(role=Role.AGENT, name="Łukasz Ärlig", municipality_code="2023")
-    certify(agent)
+    certify_agent(agent)
     session_by(agent, learner)
     pass_quiz(learner, quiz)
     certificate = db.session.scalar(db.select(Certificate).filter_by(user_id=learner.id))
@@ -206,8 +205,8 @@ def test_verify_form_redirects_to_the_code(client):
     assert bad.status_code == 422 and "12 tecken" in bad.get_data(as_text=True)
 
 
-def test_verification_is_rate_limited(tmp_path):
-    with app_with_empty_database(tmp_path, RATELIMIT_ENABLED=True) as app:
+def test_verification_is_rate_limited(make_app):
+    with make_app(RATELIMIT_ENABLED=True) as app:
         client = app.test_client()
         statuses = [client.get("/verify/ABCDEFGHJKLM").status_code for _ in range(31)]
         assert statuses[:30] == [404] * 30 and statuses[30] == 429
@@ -247,6 +246,7 @@ def test_coordinator_list_is_scoped_and_filtered(client, auth, create_user, make
     assert "Morabo" not in html
 
 
+@pytest.mark.real_commits
 def test_print_pack_has_one_page_per_selected_valid_certificate(
     client, auth, create_user, make_certificate, finish_job
 ):
@@ -270,6 +270,7 @@ def test_print_pack_has_one_page_per_selected_valid_certificate(
     assert len(assert_accessible(response.data).root.find("Sect")) == 5
 
 
+@pytest.mark.real_commits
 def test_csv_lists_the_same_selection_safely_for_excel(client, auth, create_user, make_certificate):
     make_certificate(create_user(name='=HYPERLINK("http://evil.example")'))
     make_certificate(create_user(name="Åsa Öberg"))

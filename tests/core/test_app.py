@@ -72,6 +72,7 @@ def test_accessibility_statement(client):
     assert "Tillgänglighetsredogörelse" in html and "WCAG 2.1" in html
 
 
+@pytest.mark.own_app
 def test_unexpected_error_gives_friendly_500_and_rolls_back(app, client):
     @app.get("/boom")
     def boom():

@@ -22,8 +22,8 @@ from app.municipalities import roster
 from app.municipalities.forms import NewPersonForm, PersonForm
 from app.training.forms import ReopenForm, SessionForm
 from app.training.services import create_session
-from tests.conftest import PASSWORD, app_with_empty_database, database_url
-from tests.training.fixtures import certify_agent, details, move
+from tests.support import PASSWORD
+from tests.support.training import certify_agent, details, move
 
 PUBLIC = "https://utbildning.example.se"
 HIDDEN = str(HIDDEN_CHARACTERS_MESSAGE)
@@ -44,19 +44,10 @@ def clean_environment(monkeypatch):
 
 
 @contextmanager
-def production_app(tmp_path, **overrides):
-    """The app as APP_ENV=production builds it, on fresh tables."""
-    settings = {"DATABASE_URL": database_url(tmp_path), "PUBLIC_BASE_URL": PUBLIC, **overrides}
-    app = create_app(ProductionTestConfig, settings)
-    with app.app_context():
-        db.drop_all()
-        db.create_all()
-        try:
-            yield app
-        finally:
-            db.session.remove()
-            db.drop_all()
-            db.engine.dispose()
+def production_app(make_app, **overrides):
+    """The app as APP_ENV=production builds it, on empty tables."""
+    with make_app(ProductionTestConfig, PUBLIC_BASE_URL=PUBLIC, **overrides) as app:
+        yield app
 
 
 # --- Production configuration ---------------------------------------------------------------
@@ -103,8 +94,8 @@ def test_development_trusts_any_host(app):
 
 
 @pytest.mark.parametrize("url", ["/", "/login", "/verify/ABCDEFGHJKLM", "/certificates/1.pdf"])
-def test_an_untrusted_host_gets_400_in_production(clean_environment, tmp_path, url):
-    with production_app(tmp_path) as app:
+def test_an_untrusted_host_gets_400_in_production(clean_environment, make_app, url):
+    with production_app(make_app) as app:
         client = app.test_client()
         response = client.get(url, headers={"Host": "evil.example"})
         assert response.status_code == 400
@@ -112,14 +103,14 @@ def test_an_untrusted_host_gets_400_in_production(clean_environment, tmp_path, u
         assert client.get("/", headers={"Host": "utbildning.example.se"}).status_code == 200
 
 
-def test_an_untrusted_host_gets_json_400_from_the_api(clean_environment, tmp_path):
-    with production_app(tmp_path) as app:
+def test_an_untrusted_host_gets_json_400_from_the_api(clean_environment, make_app):
+    with production_app(make_app) as app:
         response = app.test_client().get("/api/v1/coverage", headers={"Host": "evil.example"})
         assert response.status_code == 400 and response.get_json()["error"] == 400
 
 
-def test_a_forwarded_host_is_checked_too(clean_environment, tmp_path):
-    with production_app(tmp_path, TRUSTED_PROXIES=1) as app:
+def test_a_forwarded_host_is_checked_too(clean_environment, make_app):
+    with production_app(make_app, TRUSTED_PROXIES=1) as app:
         response = app.test_client().get(
             "/", headers={"Host": "utbildning.example.se", "X-Forwarded-Host": "evil.example"}
         )
@@ -240,9 +231,9 @@ def test_public_pages_and_static_files_may_be_cached(client, auth, create_user, 
         assert "no-store" not in response.headers.get("Cache-Control", "")
 
 
-def test_hsts_in_production_only(clean_environment, tmp_path, client):
+def test_hsts_in_production_only(clean_environment, make_app, client):
     assert "Strict-Transport-Security" not in client.get("/").headers
-    with production_app(tmp_path) as app:
+    with production_app(make_app) as app:
         production = app.test_client()
         for url in ("/", "/no-such-page", "/api/v1/nope"):
             response = production.get(url, headers={"Host": "utbildning.example.se"})
@@ -278,8 +269,8 @@ def test_unknown_and_closed_codes_get_the_same_message(client, auth, create_user
     )
 
 
-def _limited_app(tmp_path, **limits):
-    return app_with_empty_database(tmp_path, RATELIMIT_ENABLED=True, **limits)
+def _limited_app(make_app, **limits):
+    return make_app(RATELIMIT_ENABLED=True, **limits)
 
 
 def _user(email: str, role: str = Role.EMPLOYEE):
@@ -302,11 +293,11 @@ def _login(app, user, address="10.0.0.1"):
     return client
 
 
-def test_failed_check_ins_are_limited_per_person(tmp_path):
+def test_failed_check_ins_are_limited_per_person(make_app):
     from app.municipalities.services import seed_municipalities
 
     limits = {"CHECK_IN_PERSON_LIMIT": "3 per minute", "CHECK_IN_ADDRESS_LIMIT": "100 per minute"}
-    with _limited_app(tmp_path, **limits) as app:
+    with _limited_app(make_app, **limits) as app:
         seed_municipalities()
         guesser = _user("gissare@falun.se")
         statuses = []
@@ -319,11 +310,11 @@ def test_failed_check_ins_are_limited_per_person(tmp_path):
         assert other.get("/checkin").status_code == 200
 
 
-def test_failed_check_ins_are_limited_per_address_and_successes_do_not_count(tmp_path):
+def test_failed_check_ins_are_limited_per_address_and_successes_do_not_count(make_app):
     from app.municipalities.services import seed_municipalities
 
     limits = {"CHECK_IN_PERSON_LIMIT": "100 per minute", "CHECK_IN_ADDRESS_LIMIT": "3 per minute"}
-    with _limited_app(tmp_path, **limits) as app:
+    with _limited_app(make_app, **limits) as app:
         seed_municipalities()
         agent = _user("agent@falun.se", Role.AGENT)
         certify_agent(agent)

@@ -10,7 +10,7 @@ from app.core.roles import Role
 from app.extensions import db
 from app.municipalities.services import DALARNA
 from app.training.services import create_session, register
-from tests.training.fixtures import certify_agent, details
+from tests.support.training import certify_agent, details
 
 PROGRAMME = "Vi möts resfritt"  # the programme's name, the same in both languages
 MUNICIPALITIES = [name for _, name, *_ in DALARNA]  # proper names, the same in both languages

@@ -9,7 +9,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import SimpleDocTemplate, Table
 
 from app.core.pdf import FONT, Slot, TaggedCanvas, TaggedParagraph, register_font
-from tests.core.pdf_tags import assert_accessible, in_order, read_tagged, visual_texts
+from tests.support.pdf_tags import assert_accessible, in_order, read_tagged, visual_texts
 
 
 def draw(build) -> bytes:

@@ -6,7 +6,7 @@ from app.core.text import swedish, swedish_key
 from app.extensions import db
 from app.training.queries import roster_search
 from app.training.services import create_session
-from tests.training.fixtures import certify_agent, details
+from tests.support.training import certify_agent, details
 
 SWEDISH_ORDER = ["adam Berg", "Émile Ek", "Eva Ek", "Zorn Zetterlund", "Åsa Öberg", "Ärla Lund",
                  "Örjan Ås"]  # fmt: skip

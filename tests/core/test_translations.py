@@ -3,7 +3,7 @@
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
-from tests.conftest import ROOT
+from tests.support import ROOT
 
 CATALOGUE = ROOT / "app/translations/en/LC_MESSAGES/messages.po"
 METHODS = [("**.py", "python"), ("templates/**.html", "jinja2")]

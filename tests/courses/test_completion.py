@@ -3,7 +3,6 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from werkzeug.datastructures import MultiDict
 
 from app.core.events import course_completed
 from app.core.roles import Role
@@ -12,15 +11,9 @@ from app.courses.models import CompletionMethod, Course, CourseCompletion, Modul
 from app.courses.services import sync_courses
 from app.extensions import db
 from app.progress.completion import update_progress
-from app.quizzes.services import read_answers, start_attempt, submit_attempt
 from app.training.models import Attendance, AttendanceStatus, SessionKind, TrainingSession
-from tests.quizzes.fixtures import answer_form, read_all_lessons, write_quiz_course
-from tests.training.fixtures import certify_agent
-
-
-def pass_quiz(user, quiz: Quiz, right: bool = True) -> None:
-    attempt = start_attempt(user, quiz)
-    submit_attempt(user, attempt, read_answers(attempt, MultiDict(answer_form(attempt, right))))
+from tests.support.quizzes import pass_quiz, read_all_lessons, write_quiz_course
+from tests.support.training import certify_agent
 
 
 def completions(user) -> list[CourseCompletion]:

@@ -9,7 +9,7 @@ from app.courses.services import sync_courses
 from app.extensions import db
 from app.municipalities.facts import FACTS, placeholders_in
 from app.training.kit import kit_documents
-from tests.conftest import COURSES_DIR
+from tests.support import COURSES_DIR
 
 
 def active_lessons(course_slug: str, module_slug: str) -> list[Lesson]:

@@ -8,8 +8,8 @@ import pytest
 from app.core.roles import Role
 from app.extensions import db
 from app.quizzes.models import QuizAttempt
-from tests.quizzes.fixtures import answer_form
-from tests.training.fixtures import certify_agent
+from tests.support.quizzes import answer_form
+from tests.support.training import certify_agent
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
 

@@ -1,60 +1,20 @@
 """Course files: the real tree validates; each kind of mistake is reported with path:line."""
 
 import shutil
-from pathlib import Path
 
 import pytest
 
 from app.courses.loader import load_courses
-from tests.conftest import COURSES_DIR
+from tests.support import COURSES_DIR
+from tests.support.courses import (
+    COURSE_YML,
+    LESSON_1,
+    MODULE_YML,
+    PRACTICE_YML,
+    QUIZ_YML,
+    write_course,
+)
 
-COURSE_YML = """\
-title: Provkurs
-audience: employee
-version: 2
-modules: [1-grund]
-certificate: true
-"""
-MODULE_YML = """\
-title: Grunderna
-lessons: [01-forsta.md, 02-andra.md]
-"""
-LESSON_1 = """\
----
-title: Första lektionen
----
-## Mål
-
-Läs [nästa lektion](02-andra.md) sedan.
-"""
-LESSON_2 = "# Andra lektionen\n\nText om videomöten.\n"
-QUIZ_YML = """\
-title: Kunskapstest
-pass_mark: 80
-shuffle: true
-draw: 2
-questions:
-  - id: q1
-    type: single
-    prompt: Vad gör du först när ljudet inte fungerar?
-    options:
-      - {text: Kontrollerar mikrofonen, correct: true}
-      - {text: Startar om rummet, feedback: Tar för lång tid.}
-    explanation: Börja alltid med det enklaste.
-  - {id: q2, type: true_false, prompt: Jabber fungerar på datorn., answer: true}
-  - {id: q3, type: text, prompt: "Hur många kommuner deltar?", accept: ["15", "femton"]}
-"""
-PRACTICE_YML = """\
-title: Öva i riktiga möten
-confirmed_by: trainer
-tasks:
-  - id: ring-videorum
-    text: Ring ett annat videorum
-    help: |
-      1. Välj rummet.
-      2. Ring. Rummen hos oss: {{videorum}}
-  - {id: tre-orter, text: Koppla ihop tre orter}
-"""
 GROUPED_QUIZ = (
     QUIZ_YML.replace(
         "draw: 2\n", "draw: 2\ngroups:\n  - {id: ljud, draw: 1}\n  - {id: fakta, draw: 1}\n"
@@ -63,26 +23,6 @@ GROUPED_QUIZ = (
     .replace("type: true_false,", "type: true_false, group: ljud,")
     .replace("type: text,", "type: text, group: fakta,")
 )
-
-
-def write_course(root: Path, files: dict[str, str]) -> Path:
-    """Write a small valid course under root/prov, with `files` replacing or adding files."""
-    tree = {
-        "prov/course.yml": COURSE_YML,
-        "prov/1-grund/module.yml": MODULE_YML,
-        "prov/1-grund/01-forsta.md": LESSON_1,
-        "prov/1-grund/02-andra.md": LESSON_2,
-        "prov/1-grund/quiz.yml": QUIZ_YML,
-        **files,
-    }
-    for name, text in tree.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if text is None:
-            path.unlink(missing_ok=True)
-        else:
-            path.write_text(text, encoding="utf-8")
-    return root
 
 
 def test_real_course_files_are_valid():

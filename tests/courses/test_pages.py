@@ -7,7 +7,8 @@ from app.core.roles import Role
 from app.courses.models import Lesson, LessonView
 from app.courses.services import sync_courses
 from app.extensions import db
-from tests.courses.test_loader import write_course
+from tests.support.courses import write_course
+from tests.support.queries import QueryCounter
 
 AGENT_TITLE = "Mötesagentutbildning"
 END_USER_TITLE = "Slutanvändarutbildning"
@@ -74,7 +75,7 @@ def test_a_part_without_a_quiz_runs_on_and_the_course_ends_back_at_its_page(
     client, auth, app, tmp_path, create_user
 ):
     from app.courses.services import sync_courses
-    from tests.quizzes.fixtures import write_quiz_course
+    from tests.support.quizzes import write_quiz_course
 
     root = write_quiz_course(tmp_path / "c")
     (root / "prov/1-grund/quiz.yml").unlink()
@@ -123,23 +124,6 @@ def test_start_page_for_coordinator_links_to_own_municipality(client, auth, crea
     auth.login_as(create_user(role=Role.COORDINATOR, municipality_code="2062"))
     html = client.get("/").get_data(as_text=True)
     assert 'href="/municipalities/2062"' in html
-
-
-class QueryCounter:
-    """Counts the SQL statements sent while it is active."""
-
-    def __init__(self, engine):
-        self.engine, self.count = engine, 0
-
-    def __enter__(self):
-        event.listen(self.engine, "before_cursor_execute", self._count)
-        return self
-
-    def __exit__(self, *exc):
-        event.remove(self.engine, "before_cursor_execute", self._count)
-
-    def _count(self, *args):
-        self.count += 1
 
 
 def test_pages_run_a_fixed_number_of_queries(client, auth, create_user, synced_courses):
@@ -192,7 +176,6 @@ def test_course_images_are_served_to_those_who_may_take_the_course(
 
 
 def test_reading_a_lesson_again_writes_nothing(client, auth, create_user, synced_courses):
-    from sqlalchemy import event
 
     auth.login_as(create_user(role=Role.AGENT))
     url = "/courses/agent/skills/videorummet"

@@ -7,8 +7,8 @@ from app.courses.content import Option, Question, Quiz
 from app.courses.models import Course, Lesson, LessonView, Module
 from app.courses.services import CourseContentError, record_lesson_view, sync_courses
 from app.extensions import db
-from tests.conftest import COURSES_DIR
-from tests.courses.test_loader import LESSON_1, QUIZ_YML, write_course
+from tests.support import COURSES_DIR
+from tests.support.courses import LESSON_1, QUIZ_YML, write_course
 
 
 def count(model) -> int:

@@ -9,8 +9,7 @@ from playwright.sync_api import Page, expect
 from app.core.roles import Role
 from app.extensions import db
 from app.mail.models import OutboxMessage
-from tests.e2e.test_certificates import log_in
-from tests.e2e.test_reading import assert_accessible
+from tests.support.browser import assert_accessible, log_in
 
 pytestmark = pytest.mark.e2e
 

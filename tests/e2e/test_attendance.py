@@ -10,9 +10,8 @@ from app.core.roles import Role
 from app.extensions import db
 from app.training.models import Attendance, AttendanceStatus
 from app.training.services import create_session
-from tests.e2e.test_certificates import log_in
-from tests.e2e.test_reading import assert_accessible
-from tests.training.fixtures import certify_agent, details, move
+from tests.support.browser import assert_accessible, log_in
+from tests.support.training import certify_agent, details, move
 
 pytestmark = pytest.mark.e2e
 

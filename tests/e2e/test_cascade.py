@@ -2,24 +2,17 @@
 checks in with the code, passes the quiz and downloads a certificate naming the agent."""
 
 import io
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
 from app.core.roles import Role
-from app.core.time import STOCKHOLM
-from tests.e2e.test_certificates import log_in
-from tests.e2e.test_quiz import answer
-from tests.e2e.test_reading import assert_accessible
-from tests.training.fixtures import certify_agent
+from tests.support.browser import answer, assert_accessible, local, log_in
+from tests.support.training import certify_agent
 
 pytestmark = pytest.mark.e2e
-
-
-def local(delta: timedelta) -> str:
-    return (datetime.now(UTC) + delta).astimezone(STOCKHOLM).strftime("%Y-%m-%dT%H:%M")
 
 
 def test_full_cascade(page: Page, live_server, create_user):

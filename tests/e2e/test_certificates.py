@@ -10,17 +10,9 @@ from app.certificates.services import issue_certificate
 from app.core.roles import Role
 from app.courses.models import Course, CourseCompletion
 from app.extensions import db
-from tests.conftest import PASSWORD
-from tests.e2e.test_reading import assert_accessible
+from tests.support.browser import assert_accessible, log_in
 
 pytestmark = pytest.mark.e2e
-
-
-def log_in(page: Page, live_server: str, email: str) -> None:
-    page.goto(f"{live_server}/login")
-    page.get_by_label("E-postadress").fill(email)
-    page.get_by_label("Lösenord").fill(PASSWORD)
-    page.get_by_role("button", name="Logga in").click()
 
 
 def test_certificate_pages_are_usable_and_accessible(page: Page, live_server, create_user):

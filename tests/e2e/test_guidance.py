@@ -10,10 +10,9 @@ from app.core.roles import Role
 from app.extensions import db
 from app.training.models import Attendance, AttendanceStatus
 from app.training.services import create_session, mark_attendance, register
-from tests.e2e.test_certificates import log_in
-from tests.e2e.test_reading import assert_accessible
-from tests.progress.test_guidance import agent_certified
-from tests.training.fixtures import certify_agent, details, move
+from tests.support.browser import assert_accessible, log_in
+from tests.support.progress import certify_by_the_course
+from tests.support.training import certify_agent, details, move
 
 pytestmark = pytest.mark.e2e
 
@@ -47,7 +46,7 @@ def test_a_certified_agent_is_led_to_their_sessions_and_their_certificate(
     page: Page, live_server, create_user
 ):
     agent = create_user(role=Role.AGENT, email="agent.e2e@falun.se", name="Åsa Öberg")
-    agent_certified(agent, create_user)
+    certify_by_the_course(agent, create_user)
     meeting = db.session.scalar(db.select(Attendance.session_id).filter_by(user_id=agent.id))
 
     log_in(page, live_server, agent.email)

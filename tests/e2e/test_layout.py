@@ -14,10 +14,9 @@ from app.courses.models import Course, CourseCompletion
 from app.courses.services import sync_courses
 from app.extensions import db
 from app.training.services import create_session, register
-from tests.e2e.test_certificates import log_in
-from tests.e2e.test_reading import assert_accessible
-from tests.quizzes.fixtures import write_quiz_course
-from tests.training.fixtures import certify_agent, details, move
+from tests.support.browser import assert_accessible, log_in
+from tests.support.quizzes import write_quiz_course
+from tests.support.training import certify_agent, details, move
 
 pytestmark = pytest.mark.e2e
 

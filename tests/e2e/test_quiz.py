@@ -4,40 +4,11 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from app.core.roles import Role
-from app.courses.content import Option, Question
 from app.courses.models import Course, Lesson, Module
 from app.extensions import db
-from app.quizzes.models import QuizAttempt
-from tests.conftest import PASSWORD
-from tests.e2e.test_reading import assert_accessible
+from tests.support.browser import answer, assert_accessible, log_in
 
 pytestmark = pytest.mark.e2e
-
-
-def answer(page: Page, attempt_id: int, right: bool) -> None:
-    """Click through the attempt's form the way a learner would, all right or all wrong."""
-    db.session.expire_all()
-    attempt = db.session.get(QuizAttempt, attempt_id)
-    for question_id, option_ids in attempt.questions:
-        question = db.session.get(Question, question_id)
-        if question.type == "text":
-            text = question.answer["accept"][0] if right else "vet inte"
-            page.locator(f"#q-{question_id}").fill(text)
-            continue
-        options = db.session.scalars(db.select(Option).where(Option.id.in_(option_ids))).all()
-        chosen = [o for o in options if o.correct == right]
-        if question.type != "multiple":
-            chosen = chosen[:1]
-        for option in chosen:
-            page.locator(f'label[for="q-{question_id}-{option.id}"]').click()
-
-
-def log_in(page: Page, live_server: str, email: str) -> None:
-    """Log in through the form."""
-    page.goto(f"{live_server}/login")
-    page.get_by_label("E-postadress").fill(email)
-    page.get_by_label("Lösenord").fill(PASSWORD)
-    page.get_by_role("button", name="Logga in").click()
 
 
 def expect_try_again_first(page: Page) -> None:

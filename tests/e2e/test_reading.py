@@ -1,19 +1,12 @@
 """A learner logs in and reads a lesson in Chromium; axe-core finds no WCAG 2.1 AA violations."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
-from tests.conftest import PASSWORD
-from tests.e2e.conftest import WCAG_TAGS
+from tests.support import PASSWORD
+from tests.support.browser import assert_accessible
 
 pytestmark = pytest.mark.e2e
-
-
-def assert_accessible(page: Page) -> None:
-    """Run axe-core with the WCAG 2.1 A/AA rules; fail with its report on any violation."""
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
-    assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
 
 
 def test_login_and_read_a_lesson(page: Page, live_server, learner):

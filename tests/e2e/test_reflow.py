@@ -15,9 +15,9 @@ from app.extensions import db
 from app.municipalities.services import save_facts
 from app.training.models import AttendanceStatus
 from app.training.services import create_session, mark_attendance, register
-from tests.conftest import PASSWORD
-from tests.e2e.test_reading import assert_accessible
-from tests.training.fixtures import certify_agent, details, move
+from tests.support import PASSWORD
+from tests.support.browser import assert_accessible
+from tests.support.training import certify_agent, details, move
 
 pytestmark = pytest.mark.e2e
 

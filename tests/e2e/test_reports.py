@@ -4,8 +4,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from app.core.roles import Role
-from tests.e2e.test_certificates import log_in
-from tests.e2e.test_reading import assert_accessible
+from tests.support.browser import assert_accessible, log_in
 
 pytestmark = pytest.mark.e2e
 

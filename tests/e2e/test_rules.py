@@ -6,10 +6,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from app.core.roles import Role
-from tests.e2e.test_cascade import local
-from tests.e2e.test_certificates import log_in
-from tests.e2e.test_reading import assert_accessible
-from tests.training.fixtures import certify_agent
+from tests.support.browser import assert_accessible, local, log_in
+from tests.support.training import certify_agent
 
 pytestmark = pytest.mark.e2e
 

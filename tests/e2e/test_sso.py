@@ -5,8 +5,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from app.sso.services import add_provider
-from tests.e2e.test_reading import assert_accessible
-from tests.sso.mock_provider import ignore_mock_deprecation, running_provider, set_person
+from tests.support.browser import assert_accessible
+from tests.support.oidc import ignore_mock_deprecation, running_provider, set_person
 
 pytestmark = [pytest.mark.e2e, ignore_mock_deprecation]
 

@@ -18,9 +18,9 @@ from app.effect.models import TravelFreeMeeting
 from app.effect.report import report_pdf, report_xlsx, year_report
 from app.extensions import db
 from app.municipalities.models import Municipality
-from tests.api.test_api import bearer
-from tests.core.pdf_tags import assert_accessible
-from tests.courses.test_pages import QueryCounter
+from tests.support.api import bearer
+from tests.support.pdf_tags import assert_accessible
+from tests.support.queries import QueryCounter
 
 TODAY = utcnow().astimezone(STOCKHOLM).date()
 YEAR = TODAY.year
@@ -67,6 +67,7 @@ def test_the_baseline_splits_by_population_unless_set(municipalities):
     assert split[municipalities["2062"].id] == pytest.approx(5900 * 20000 / (people - 59000))
 
 
+@pytest.mark.property
 @settings(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -233,6 +234,7 @@ def test_the_report_holds_the_apis_figures(client, create_user, municipalities):
     assert "1 580" in text and f"{api['totals']['meetings']} resfria möten" in text
 
 
+@pytest.mark.real_commits
 def test_the_report_buttons_make_the_files_in_the_background(
     client, auth, create_user, municipalities, finish_job
 ):

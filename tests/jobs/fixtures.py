@@ -1,25 +1,8 @@
-"""Jobs fixtures: follow a started job to its end as the person's browser would."""
-
-import re
-import time
+"""Jobs fixtures: finish a started job and fetch its file."""
 
 import pytest
 
-JOB_PAGE = re.compile(r"^/jobs/(\d+)$")
-
-
-def wait_for_job(client, started, seconds: float = 30.0):
-    """Follow the redirect a start gave to the job's page, poll its state until it has
-    finished, and return the state (the JSON the page's script reads)."""
-    assert started.status_code == 302, started.get_data(as_text=True)[:500]
-    match = JOB_PAGE.match(started.location)
-    assert match, started.location
-    deadline = time.monotonic() + seconds
-    while True:
-        state = client.get(f"{started.location}.json").get_json()
-        if state["state"] in ("done", "failed") or time.monotonic() > deadline:
-            return state
-        time.sleep(0.05)
+from tests.support.jobs import read_whole, wait_for_job
 
 
 @pytest.fixture
@@ -29,20 +12,6 @@ def finish_job(client):
     def finish(started):
         state = wait_for_job(client, started)
         assert state["state"] == "done", state
-        return _read(client.get(state["download"]))
+        return read_whole(client.get(state["download"]))
 
     return finish
-
-
-def download(client, path: str):
-    """Start the export at `path` as its button does, wait for the job, return the file."""
-    state = wait_for_job(client, client.post(path))
-    assert state["state"] == "done", state
-    return _read(client.get(state["download"]))
-
-
-def _read(response):
-    """The response read whole and closed (it streams from the job's file)."""
-    response.get_data()
-    response.close()
-    return response

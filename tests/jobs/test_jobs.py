@@ -5,6 +5,7 @@ import os
 import zipfile
 from datetime import timedelta
 
+import pytest
 from pypdf import PdfReader
 
 from app.certificates import queries as certificate_queries
@@ -14,9 +15,10 @@ from app.core.jobs.models import Job, JobState
 from app.core.roles import Role
 from app.core.time import utcnow
 from app.extensions import db
-from tests.jobs.fixtures import wait_for_job
+from tests.support.jobs import wait_for_job
 
 
+@pytest.mark.real_commits
 def test_a_large_print_pack_is_a_zip_of_pdfs_of_part_size_each(
     client, auth, create_user, make_certificate, finish_job, monkeypatch
 ):
@@ -35,6 +37,7 @@ def test_a_large_print_pack_is_a_zip_of_pdfs_of_part_size_each(
     response.close()
 
 
+@pytest.mark.real_commits
 def test_progress_is_written_while_the_job_still_reads_its_rows(
     client, auth, create_user, make_certificate, finish_job, monkeypatch
 ):
@@ -49,6 +52,7 @@ def test_progress_is_written_while_the_job_still_reads_its_rows(
     assert len(PdfReader(io.BytesIO(response.data)).pages) == 7
 
 
+@pytest.mark.real_commits
 def test_only_the_person_who_started_a_job_sees_or_downloads_it(
     client, auth, create_user, make_certificate
 ):
@@ -68,6 +72,7 @@ def test_only_the_person_who_started_a_job_sees_or_downloads_it(
     assert client.get(state["download"]).status_code == 404
 
 
+@pytest.mark.real_commits
 def test_a_failed_job_says_so_and_keeps_no_file(
     client, auth, create_user, make_certificate, monkeypatch
 ):
@@ -87,6 +92,7 @@ def test_a_failed_job_says_so_and_keeps_no_file(
     assert list(jobs.jobs_dir().iterdir()) == []
 
 
+@pytest.mark.real_commits
 def test_starting_a_job_clears_those_older_than_a_day(
     app, client, auth, create_user, make_certificate
 ):
@@ -122,6 +128,7 @@ def test_without_redis_the_worker_command_refuses(runner):
     assert result.exit_code != 0 and "REDIS_URL is not set" in result.output
 
 
+@pytest.mark.real_commits
 def test_a_queue_that_does_not_answer_fails_the_job_with_a_clear_message(
     app, client, auth, create_user, make_certificate
 ):

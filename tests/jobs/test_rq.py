@@ -10,16 +10,16 @@ from redis import Redis
 
 from app.core.roles import Role
 from app.extensions import db
-from tests.conftest import app_with_empty_database
 
+pytestmark = pytest.mark.real_commits  # the worker writes job states on a connection of its own
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
 @pytest.fixture
-def app(tmp_path):
+def app(make_app):
     """The app with REDIS_URL set and a queue of its own, emptied afterwards."""
     queue = f"test-jobs-{uuid.uuid4().hex}"
-    with app_with_empty_database(tmp_path, REDIS_URL=REDIS_URL, JOBS_QUEUE=queue) as app:
+    with make_app(REDIS_URL=REDIS_URL, JOBS_QUEUE=queue) as app:
         yield app
     redis = Redis.from_url(REDIS_URL)
     for key in redis.scan_iter(f"rq:*{queue}*"):

@@ -16,7 +16,7 @@ from app.core.time import utcnow
 from app.extensions import db
 from app.mail.models import MailState, OutboxMessage
 from app.mail.services import MAX_ATTEMPTS, _claim, flush_outbox
-from tests.training.fixtures import details
+from tests.support.training import details
 
 
 class Inbox:
@@ -154,7 +154,7 @@ def test_a_new_certificate_is_announced_with_its_verification_link(
     from werkzeug.datastructures import MultiDict
 
     from app.quizzes.services import read_answers, start_attempt, submit_attempt
-    from tests.quizzes.fixtures import answer_form, read_all_lessons
+    from tests.support.quizzes import answer_form, read_all_lessons
 
     read_all_lessons(learner, quiz_course)
     attempt = start_attempt(learner, quiz)

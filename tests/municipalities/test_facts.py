@@ -14,8 +14,8 @@ from app.extensions import db
 from app.municipalities.facts import FACTS, UNFILLED, fill_html, fill_text, placeholder_problems
 from app.municipalities.models import MunicipalityFact
 from app.municipalities.services import save_facts
-from tests.progress.test_guidance import attempt, course_of, read
-from tests.training.fixtures import do_practice
+from tests.support.progress import attempt, course_of, read
+from tests.support.training import do_practice
 
 MISSING = str(UNFILLED)
 

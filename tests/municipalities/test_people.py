@@ -16,9 +16,9 @@ from app.extensions import db
 from app.mail.models import OutboxMessage
 from app.progress.queries import is_certified
 from app.reports import queries as reports
-from tests.courses.test_pages import QueryCounter
-from tests.reports.fixtures import complete
-from tests.training.fixtures import certify_agent
+from tests.support.courses import complete
+from tests.support.queries import QueryCounter
+from tests.support.training import certify_agent
 
 
 def fresh(user: User) -> User:

@@ -9,7 +9,7 @@ from app.core.roles import Role
 from app.extensions import db
 from app.municipalities import roster
 from app.municipalities.models import Municipality
-from tests.jobs.fixtures import wait_for_job
+from tests.support.jobs import wait_for_job
 
 
 def users() -> dict[str, User]:
@@ -129,6 +129,7 @@ def test_coordinator_previews_then_confirms_in_the_browser(client, auth, create_
     assert client.get("/municipalities/2062/roster").status_code == 404
 
 
+@pytest.mark.real_commits
 def test_a_long_list_is_saved_in_the_background(client, auth, create_user, monkeypatch):
     monkeypatch.setattr(roster, "IN_REQUEST", 2)
     auth.login_as(create_user(role=Role.COORDINATOR))

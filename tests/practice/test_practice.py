@@ -15,9 +15,9 @@ from app.practice.models import PracticeCheck, PracticeConfirmation
 from app.progress.guidance import StepKind, next_step, work_overview
 from app.training.models import AttendanceStatus
 from app.training.services import mark_attendance, register
-from tests.courses.test_loader import PRACTICE_YML, write_course
-from tests.progress.test_guidance import attempt, course_of, finish_parts, follow_up, read
-from tests.training.fixtures import move
+from tests.support.courses import PRACTICE_YML, write_course
+from tests.support.progress import attempt, course_of, finish_parts, follow_up, read
+from tests.support.training import move
 
 
 def tasks_of(course_slug: str) -> list[PracticeTask]:

@@ -15,9 +15,9 @@ from app.extensions import db
 from app.municipalities.services import move_person, set_active, set_targets, update_person
 from app.training.models import AttendanceStatus
 from app.training.services import create_session, mark_attendance, register, reopen_session
-from tests.courses.test_pages import QueryCounter
-from tests.jobs.fixtures import wait_for_job
-from tests.training.fixtures import certify_agent, details, move
+from tests.support.jobs import wait_for_job
+from tests.support.queries import QueryCounter
+from tests.support.training import certify_agent, details, move
 
 
 def entries() -> list[tuple]:
@@ -48,6 +48,7 @@ def test_role_changes_moves_and_deactivation_are_logged(create_user, municipalit
     ]
 
 
+@pytest.mark.real_commits
 def test_a_roster_import_and_activation_links_are_logged(client, auth, create_user):
     coordinator = create_user(role=Role.COORDINATOR)
     auth.login_as(coordinator)

@@ -1,5 +1,6 @@
 """Erasing a person: their personal data goes, the programme's figures and certificates stay."""
 
+import pytest
 from werkzeug.datastructures import MultiDict
 
 from app.auth.models import User
@@ -15,9 +16,10 @@ from app.privacy.services import ERASED_NAME, erase_person
 from app.quizzes.models import QuizAttempt
 from app.quizzes.services import read_answers, start_attempt, submit_attempt
 from app.reports import queries as reports
-from tests.conftest import PASSWORD, AuthActions
-from tests.jobs.fixtures import download
-from tests.quizzes.fixtures import answer_form, read_all_lessons
+from tests.support import PASSWORD
+from tests.support.auth import AuthActions
+from tests.support.jobs import download
+from tests.support.quizzes import answer_form, read_all_lessons
 
 
 def figures(client, falun) -> dict:
@@ -133,6 +135,7 @@ def test_an_erased_person_cannot_be_renamed(create_user):
         raise AssertionError("an erased person was renamed")
 
 
+@pytest.mark.real_commits
 def test_an_admin_erases_through_a_confirmation_page(client, auth, create_user):
     person = create_user(name="Erik Eriksson")
     person.password_hash = None  # waiting for activation: erasure must not leave a way in

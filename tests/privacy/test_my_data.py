@@ -18,7 +18,7 @@ from app.practice.models import PracticeCheck, PracticeConfirmation
 from app.privacy.queries import SECTION_OF_REFERENCE, my_data
 from app.quizzes.models import QuizAttempt
 from app.training.models import Attendance, SessionEvaluation, TrainingSession
-from tests.courses.test_pages import QueryCounter
+from tests.support.queries import QueryCounter
 
 
 def references_to_people() -> set[str]:

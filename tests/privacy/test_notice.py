@@ -3,7 +3,6 @@
 import pytest
 
 from app.core.roles import Role
-from tests.conftest import app_with_empty_database
 
 
 def test_the_notice_is_public_and_answers_a_data_protection_officer(client):
@@ -25,8 +24,8 @@ def test_the_notice_is_public_and_answers_a_data_protection_officer(client):
         assert words in html, words
 
 
-def test_the_notice_states_the_configured_period(tmp_path):
-    with app_with_empty_database(tmp_path, PRIVACY_RETENTION_DAYS=200) as app:
+def test_the_notice_states_the_configured_period(make_app):
+    with make_app(PRIVACY_RETENTION_DAYS=200) as app:
         html = app.test_client().get("/privacy").get_data(as_text=True)
         assert "200 dagar raderas" in html and "år)" not in html
 

@@ -13,8 +13,7 @@ from app.extensions import db
 from app.municipalities.services import seed_municipalities
 from app.training.models import Attendance
 from app.training.services import create_session, register
-from tests.conftest import app_with_empty_database
-from tests.training.fixtures import certify_agent, details
+from tests.support.training import certify_agent, details
 
 LONG_AGO = datetime.now(UTC) - timedelta(days=4 * 365)
 LATELY = datetime.now(UTC) - timedelta(days=30)
@@ -75,8 +74,8 @@ def test_purge_erases_the_inactive_accounts_by_the_rule(runner, people):
     assert "Erased 0 account(s)" in again.output
 
 
-def test_the_retention_period_is_configurable(tmp_path):
-    with app_with_empty_database(tmp_path, PRIVACY_RETENTION_DAYS="20") as app:
+def test_the_retention_period_is_configurable(make_app):
+    with make_app(PRIVACY_RETENTION_DAYS="20") as app:
         seed_municipalities()
         db.session.add(User(email="a@falun.se", name="Månad Sedan", role=Role.ADMIN,
                             created_at=LATELY))  # fmt: skip
@@ -86,8 +85,8 @@ def test_the_retention_period_is_configurable(tmp_path):
 
 
 @pytest.mark.parametrize("days", ["0", "tre år", "-5"])
-def test_a_bad_retention_setting_stops_with_the_reason(tmp_path, days):
-    with app_with_empty_database(tmp_path, PRIVACY_RETENTION_DAYS=days) as app:
+def test_a_bad_retention_setting_stops_with_the_reason(make_app, days):
+    with make_app(PRIVACY_RETENTION_DAYS=days) as app:
         result = app.test_cli_runner().invoke(args=["privacy", "purge"])
         assert result.exit_code == 1
         assert "PRIVACY_RETENTION_DAYS must be a whole number" in result.output

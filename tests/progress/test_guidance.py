@@ -7,76 +7,23 @@ import pytest
 from app.certificates.models import Certificate
 from app.certificates.services import revoke_certificate
 from app.core.roles import Role
-from app.core.time import utcnow
-from app.courses.content import Quiz
-from app.courses.models import Audience, Course, Lesson, Module
-from app.courses.services import record_lesson_view
+from app.courses.models import Audience
 from app.extensions import db
 from app.mail.models import MailState, OutboxMessage
 from app.municipalities.facts import FACTS
 from app.municipalities.services import save_facts
-from app.practice.queries import trainer_practice
-from app.progress.completion import update_progress
 from app.progress.guidance import StepKind, next_step, work_overview
-from app.quizzes.models import AttemptState, QuizAttempt
 from app.training.models import Attendance, AttendanceStatus
-from app.training.services import confirm_practice, create_session, mark_attendance, register
-from tests.training.fixtures import certify_agent, details, do_practice, move
-
-
-def course_of(audience) -> Course:
-    return db.session.scalar(db.select(Course).where(Course.audience == audience))
-
-
-def lessons_of(course, module_position=None):
-    query = db.select(Lesson).join(Module).where(Module.course_id == course.id)
-    if module_position is not None:
-        query = query.where(Module.position == module_position)
-    return db.session.scalars(query.order_by(Module.position, Lesson.position)).all()
-
-
-def read(user, course, module_position=None, count=None):
-    for lesson in lessons_of(course, module_position)[:count]:
-        record_lesson_view(user, lesson, course)
-
-
-def attempt(user, course, module_position, passed=True):
-    quiz = db.session.scalar(
-        db.select(Quiz)
-        .join(Module)
-        .where(Module.course_id == course.id, Module.position == module_position)
-    )
-    number = 1 + (
-        db.session.scalar(
-            db.select(db.func.count(QuizAttempt.id)).filter_by(user_id=user.id, quiz_id=quiz.id)
-        )
-        or 0
-    )
-    db.session.add(
-        QuizAttempt(
-            user_id=user.id, quiz_id=quiz.id, number=number, state=AttemptState.SUBMITTED,
-            questions=[], score=100 if passed else 10, passed=passed, submitted_at=utcnow(),
-        )
-    )  # fmt: skip
-    db.session.commit()
-    update_progress(user, course)
-    db.session.commit()
-    return quiz
-
-
-def finish_parts(agent, practice=True):
-    course = course_of(Audience.AGENT)
-    read(agent, course)
-    for module in course.modules:
-        attempt(agent, course, module.position)
-    if practice:
-        do_practice(agent, course)
-    return course
-
-
-def follow_up(create_user, start_in=timedelta(days=7)):
-    return create_session(create_user(role=Role.ADMIN), details(start_in=start_in))
-
+from app.training.services import create_session, mark_attendance, register
+from tests.support.progress import (
+    attempt,
+    certify_by_the_course,
+    course_of,
+    finish_parts,
+    follow_up,
+    read,
+)
+from tests.support.training import certify_agent, details, do_practice, move
 
 # ---- learners: (description, setup(user, create_user) -> expected extras) --------------------
 
@@ -179,13 +126,7 @@ def agent_attended_unconfirmed(user, create_user):
 
 
 def agent_certified(user, create_user):
-    finish_parts(user)
-    meeting = follow_up(create_user)
-    register(user, meeting)
-    move(meeting, -timedelta(hours=2))
-    trainer = create_user(role=Role.ADMIN)
-    mark_attendance(trainer, meeting, {user.id: AttendanceStatus.ATTENDED})
-    confirm_practice(meeting, trainer_practice(), [user.id], trainer)
+    certify_by_the_course(user, create_user)
     return StepKind.PLAN_SESSION, {"certificate": "valid"}
 
 

@@ -18,8 +18,8 @@ from app.quizzes.models import AttemptState, QuizAttempt
 from app.quizzes.services import read_answers, start_attempt, submit_attempt
 from app.training.models import Attendance, AttendanceStatus
 from app.training.services import mark_attendance, register
-from tests.quizzes.fixtures import answer_form, read_all_lessons
-from tests.training.fixtures import move
+from tests.support.quizzes import answer_form, read_all_lessons
+from tests.support.training import move
 
 
 class Crash(Exception):

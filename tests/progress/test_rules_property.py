@@ -25,7 +25,7 @@ from app.courses.models import Audience, Course, CourseCompletion
 from app.extensions import db
 from app.reports import queries
 from app.training.models import Attendance, AttendanceStatus, SessionKind, TrainingSession
-from tests.jobs.fixtures import download
+from tests.support.jobs import download
 
 CODES = ("2080", "2062", "2034")  # Falun, Mora, Orsa
 NOW = utcnow().replace(microsecond=0)
@@ -265,6 +265,8 @@ FIGURES = ("staff_trained", "trained_online", "trained_via_session", "agents_cer
            "sessions_held", "attendees")  # fmt: skip
 
 
+@pytest.mark.property
+@pytest.mark.real_commits  # the exports are jobs
 @settings(
     max_examples=40,
     deadline=None,

@@ -10,26 +10,12 @@ from app.courses.services import sync_courses
 from app.extensions import db
 from app.quizzes.models import AttemptState, QuizAttempt
 from app.quizzes.services import field_name
-from tests.quizzes.fixtures import answer_form, write_quiz_course
-
-QUIZ_URL = "/courses/prov/grund/quiz"
+from tests.support.quizzes import QUIZ_URL, answer_form, start, text_of, write_quiz_course
 
 
 def attempts() -> list[QuizAttempt]:
     db.session.expire_all()
     return db.session.scalars(db.select(QuizAttempt).order_by(QuizAttempt.id)).all()
-
-
-def start(client) -> QuizAttempt:
-    response = client.post(QUIZ_URL)
-    assert response.status_code == 302, response.get_data(as_text=True)
-    attempt_id = int(response.location.rsplit("/", 1)[1])
-    return db.session.get(QuizAttempt, attempt_id)
-
-
-def text_of(response) -> str:
-    """The page with whitespace collapsed, as a screen reader reads it."""
-    return " ".join(response.get_data(as_text=True).split())
 
 
 def snapshot(attempt: QuizAttempt) -> tuple:
@@ -227,7 +213,7 @@ def test_feedback_shown_matches_the_verdict(client, auth, app, tmp_path, learner
     from app.courses.content import Option, Question, Quiz
     from app.courses.services import sync_courses
     from app.quizzes.services import field_name, start_attempt
-    from tests.quizzes.fixtures import answer_form, write_quiz_course
+    from tests.support.quizzes import answer_form, write_quiz_course
 
     root = write_quiz_course(tmp_path / "c")
     quiz_file = root / "prov/1-grund/quiz.yml"

@@ -1,5 +1,6 @@
 """The stratified draw: every attempt covers every question group of the quiz."""
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -28,6 +29,7 @@ def grouped_quiz(sizes: list[int], draws: list[int]) -> Quiz:
     return quiz
 
 
+@pytest.mark.property
 @settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )

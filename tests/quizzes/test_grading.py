@@ -91,6 +91,7 @@ question = st.tuples(
 )
 
 
+@pytest.mark.property
 @given(st.lists(question, min_size=1, max_size=15))
 def test_any_answers_score_within_0_and_100_and_the_key_scores_100(questions):
     points = [

@@ -2,6 +2,7 @@
 
 import threading
 
+import pytest
 from werkzeug.datastructures import MultiDict
 
 from app.auth.models import User
@@ -10,9 +11,10 @@ from app.courses.services import sync_courses
 from app.extensions import db
 from app.quizzes.models import AttemptState, QuizAttempt
 from app.quizzes.services import AttemptClosed, read_answers, start_attempt, submit_attempt
-from tests.quizzes.fixtures import answer_form, write_quiz_course
+from tests.support.quizzes import answer_form, write_quiz_course
 
 
+@pytest.mark.real_commits
 def test_ten_threads_submitting_the_same_attempt_make_one_submission(app, quiz, learner):
     attempt = start_attempt(learner, quiz)
     form = MultiDict(answer_form(attempt))
@@ -45,6 +47,7 @@ def test_ten_threads_submitting_the_same_attempt_make_one_submission(app, quiz, 
     assert [(row.state, row.score) for row in rows] == [(AttemptState.SUBMITTED, 100)]
 
 
+@pytest.mark.real_commits
 def test_two_simultaneous_starts_make_one_open_attempt(app, quiz, learner):
     barrier = threading.Barrier(2, timeout=20)
     ids: list[int] = []

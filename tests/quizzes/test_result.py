@@ -11,10 +11,16 @@ from app.courses.loader import load_courses
 from app.courses.models import Course
 from app.courses.services import sync_courses
 from app.extensions import db
-from tests.courses.test_loader import QUIZ_YML, write_course
-from tests.courses.test_pages import QueryCounter
-from tests.quizzes.fixtures import answer_form, read_all_lessons, write_quiz_course
-from tests.quizzes.test_attempts import QUIZ_URL, start, text_of
+from tests.support.courses import QUIZ_YML, write_course
+from tests.support.queries import QueryCounter
+from tests.support.quizzes import (
+    QUIZ_URL,
+    answer_form,
+    read_all_lessons,
+    start,
+    text_of,
+    write_quiz_course,
+)
 
 BAD_REVEAL = QUIZ_YML.replace("draw: 2\n", "draw: 2\nreveal_answers: never\n")  # line 5
 

@@ -7,7 +7,7 @@ from app.courses.services import sync_courses
 from app.extensions import db
 from app.quizzes.models import QuizAttempt
 from app.quizzes.services import field_name
-from tests.quizzes.fixtures import QUIZ, answer_form, write_quiz_course
+from tests.support.quizzes import QUIZ, answer_form, write_quiz_course
 
 
 def test_a_retired_correct_option_does_not_count_against_a_new_attempt(

@@ -5,11 +5,12 @@ from datetime import timedelta
 import pytest
 
 from app.core.roles import Role
-from app.courses.models import Course, CourseCompletion
+from app.courses.models import Course
 from app.extensions import db
 from app.training.models import AttendanceStatus
 from app.training.services import create_session, mark_attendance, register
-from tests.training.fixtures import certify_agent, details, move
+from tests.support.courses import complete
+from tests.support.training import certify_agent, details, move
 
 
 @pytest.fixture
@@ -19,12 +20,6 @@ def courses(app):
     db.session.add_all([agent, employee])
     db.session.commit()
     return {"agent": agent, "employee": employee}
-
-
-def complete(user, course, method="online", session=None):
-    db.session.add(CourseCompletion(user_id=user.id, course_id=course.id, method=method,
-                                    session_id=session.id if session else None))  # fmt: skip
-    db.session.commit()
 
 
 @pytest.fixture

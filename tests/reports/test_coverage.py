@@ -10,9 +10,9 @@ from openpyxl import load_workbook
 from app.core.roles import Role
 from app.extensions import db
 from app.reports import queries
-from tests.courses.test_pages import QueryCounter
-from tests.jobs.fixtures import download
-from tests.reports.fixtures import complete
+from tests.support.courses import complete
+from tests.support.jobs import download
+from tests.support.queries import QueryCounter
 
 
 def test_coverage_follows_the_rules(falun_story):
@@ -95,6 +95,7 @@ def test_dashboards_show_tables_and_charts_with_text(client, auth, create_user, 
     assert "3 av 10 (30\u00a0%)" in page and "Kaskaden" in page
 
 
+@pytest.mark.real_commits
 def test_exports_are_excel_safe_and_scoped(client, auth, create_user, falun_story):
     falun_story["staff"][4].name = "=cmd|' /C calc'!A0"
     db.session.commit()
@@ -118,6 +119,7 @@ def test_exports_are_excel_safe_and_scoped(client, auth, create_user, falun_stor
     assert "Falun" in names and "Dalarna" in names
 
 
+@pytest.mark.real_commits
 def test_xlsx_survives_control_characters(client, auth, create_user, falun_story):
     falun_story["staff"][0].name = "Anna\x01Berg"
     db.session.commit()

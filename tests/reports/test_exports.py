@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from app.core.roles import Role
 from app.extensions import db
-from tests.jobs.fixtures import download
+from tests.support.jobs import download
 
 
 def reader(client, auth, create_user, role: str, language: str):
@@ -36,6 +36,7 @@ def xlsx_rows(client, path: str) -> list[dict]:
     return [{top.value: cell for top, cell in zip(header, row, strict=True)} for row in rows]
 
 
+@pytest.mark.real_commits
 @pytest.mark.parametrize(
     ("language", "coverage", "percent"),
     [("sv", "Täckning (%)", "42,9"), ("en", "Coverage (%)", "42.9")],
@@ -54,6 +55,7 @@ def test_coverage_csv_uses_the_decimal_sign_of_the_language(
     assert xlsx["2080"][coverage].value == pytest.approx(42.9), "a number in XLSX"
 
 
+@pytest.mark.real_commits
 @pytest.mark.parametrize(
     ("language", "header", "role", "yes"),
     [
@@ -78,6 +80,7 @@ def test_people_export_in_the_readers_language_with_real_dates(
     assert all(isinstance(cell.value, datetime | date) for cell in dates)
 
 
+@pytest.mark.real_commits
 def test_sessions_export_has_real_date_cells(client, auth, create_user, falun_story):
     reader(client, auth, create_user, Role.COORDINATOR, "sv")
     (line,) = csv_rows(client, "/reports/2080/sessions.csv")

@@ -14,8 +14,7 @@ from app.extensions import db
 from app.municipalities.models import Municipality
 from app.sso.models import SsoProvider
 from app.sso.services import add_provider
-from tests.conftest import app_with_empty_database
-from tests.sso.mock_provider import (
+from tests.support.oidc import (
     TIMEOUT,
     ignore_mock_deprecation,
     running_provider,
@@ -366,8 +365,8 @@ def test_a_signed_in_person_visiting_the_form_goes_to_start(client, auth, create
     assert client.get("/login/sso").location == "/"
 
 
-def test_the_email_form_needs_a_csrf_token(tmp_path):
-    with app_with_empty_database(tmp_path, WTF_CSRF_ENABLED=True) as app:
+def test_the_email_form_needs_a_csrf_token(make_app):
+    with make_app(WTF_CSRF_ENABLED=True) as app:
         response = app.test_client().post("/login/sso", data={"email": "anna@falun.se"})
         assert response.status_code == 400
         assert "säkerhetstoken" in response.get_data(as_text=True)

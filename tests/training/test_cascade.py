@@ -20,11 +20,11 @@ from app.training.services import (
     mark_attendance,
     register,
 )
-from tests.courses.test_completion import pass_quiz
-from tests.quizzes.fixtures import read_all_lessons, write_quiz_course
-from tests.training.fixtures import details, move
+from tests.support.quizzes import pass_quiz, read_all_lessons, write_quiz_course
+from tests.support.training import details, move
 
 
+@pytest.mark.real_commits
 def test_two_last_seat_registrations_cannot_both_win(app, create_user, certified_agent):
     session = create_session(certified_agent, details(capacity=1))
     people = [create_user() for _ in range(6)]

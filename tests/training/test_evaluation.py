@@ -6,7 +6,7 @@ from app.core.roles import Role
 from app.extensions import db
 from app.training.models import AttendanceStatus, SessionEvaluation
 from app.training.services import mark_attendance, register
-from tests.training.fixtures import move
+from tests.support.training import move
 
 ANSWER = {"useful": "5", "clear": "4", "confident": "3", "comment": "Bra tempo."}
 

@@ -11,8 +11,8 @@ from app.core.roles import Role
 from app.training.kit import kit_blocks, kit_documents
 from app.training.kit_docx import DOCX, kit_document_docx
 from app.training.pdf import AFTER_SESSION, attendance_sheet_pdf, kit_document_pdf
-from tests.conftest import COURSES_DIR
-from tests.core.pdf_tags import assert_accessible, in_order, visual_texts
+from tests.support import COURSES_DIR
+from tests.support.pdf_tags import assert_accessible, in_order, visual_texts
 
 DOCUMENTS = kit_documents(str(COURSES_DIR))
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

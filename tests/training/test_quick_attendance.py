@@ -12,8 +12,8 @@ from app.mail.models import OutboxMessage
 from app.training.models import Attendance, AttendanceStatus, TrainingSession
 from app.training.routes import web_link
 from app.training.services import create_session, register
-from tests.courses.test_pages import QueryCounter
-from tests.training.fixtures import details, move
+from tests.support.queries import QueryCounter
+from tests.support.training import details, move
 
 
 def add(client, training_session, follow=False, **data):

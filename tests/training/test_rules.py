@@ -26,10 +26,10 @@ from app.training.services import (
     register,
     update_session,
 )
-from tests.courses.test_pages import QueryCounter
-from tests.jobs.fixtures import download
-from tests.quizzes.fixtures import answer_form
-from tests.training.fixtures import certify_agent, details, move
+from tests.support.jobs import download
+from tests.support.queries import QueryCounter
+from tests.support.quizzes import answer_form
+from tests.support.training import certify_agent, details, move
 
 
 def agent_certificate(agent) -> Certificate:
@@ -139,6 +139,7 @@ def test_a_session_started_after_revocation_does_not_count(
     assert reports.coverage_of(municipalities["2080"]).sessions_held == 0
 
 
+@pytest.mark.real_commits
 def test_a_session_can_be_recorded_afterwards_within_the_window(
     client, auth, certified_agent, create_user
 ):
@@ -251,6 +252,7 @@ def test_marked_absent_after_all_loses_the_completion_and_its_certificate(
     assert reports.coverage_of(municipalities["2080"]).staff_trained == 0
 
 
+@pytest.mark.real_commits
 def test_a_certificate_keeps_the_names_it_was_issued_with(
     client, auth, quiz_course, quiz, certified_agent, create_user
 ):
@@ -385,7 +387,7 @@ def test_reach_page_totals_agree_with_the_dashboard(
 def test_marked_absent_at_the_only_follow_up_ends_certification(app, tmp_path, create_user):
     from app.courses.content import Quiz
     from app.courses.services import sync_courses
-    from tests.quizzes.fixtures import read_all_lessons, write_quiz_course
+    from tests.support.quizzes import read_all_lessons, write_quiz_course
 
     sync_courses(write_quiz_course(tmp_path / "c", audience="agent", follow_up=True))
     course = db.session.scalar(db.select(Course).filter_by(slug="prov"))

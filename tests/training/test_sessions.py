@@ -12,8 +12,8 @@ from app.core.roles import Role
 from app.extensions import db
 from app.training.models import Attendance, AttendanceStatus, SessionKind, TrainingSession
 from app.training.services import create_session, register
-from tests.core.pdf_tags import assert_accessible
-from tests.training.fixtures import details, move
+from tests.support.pdf_tags import assert_accessible
+from tests.support.training import details, move
 
 
 def local(delta: timedelta) -> str:
