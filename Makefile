@@ -42,7 +42,7 @@ run: $(VENV)/.installed instance/config.py translations
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.dev-installed translations
-	$(BIN)/pytest -n $(TEST_WORKERS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal
 
 # Everything but the slow kinds: browser, deploy, fuzz and property tests (markers in pyproject).
 test-fast: $(VENV)/.dev-installed translations

@@ -34,7 +34,8 @@ def browser_type_launch_args(browser_type_launch_args):
 def live_server(app, synced_courses):
     """Serve the test app (courses synced) from a thread on a free port; yield its base URL."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # Polled every 20 ms for the shutdown (the default half second was a quarter s per test).
+    thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_port}"
