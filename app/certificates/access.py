@@ -18,9 +18,9 @@ def may_list(viewer: User) -> bool:
 
 def may_see(viewer: User, certificate: Certificate) -> bool:
     """The holder, the coordinator of the certificate's municipality, or an admin."""
-    if viewer.role == Role.ADMIN or certificate.user_id == viewer.id:
+    if certificate.user_id == viewer.id:
         return True
-    return viewer.role == Role.COORDINATOR and viewer.municipality_id == certificate.municipality_id
+    return may_list(viewer) and Scope.of(viewer).covers(certificate.municipality_id)
 
 
 def may_revoke(viewer: User, certificate: Certificate) -> bool:

@@ -2,6 +2,7 @@
 
 from app.auth.models import User
 from app.core.roles import Role
+from app.core.scope import Scope
 from app.effect.models import TravelFreeMeeting
 
 
@@ -24,8 +25,6 @@ def may_set_factors(user: User) -> bool:
 
 def may_correct(user: User, entry: TravelFreeMeeting) -> bool:
     """The programme office any entry; a coordinator their municipality's; an agent their own."""
-    if user.role == Role.ADMIN:
-        return True
-    if user.role == Role.COORDINATOR:
-        return entry.municipality_id == user.municipality_id
+    if user.role in (Role.COORDINATOR, Role.ADMIN):
+        return Scope.of(user).covers(entry.municipality_id)
     return user.role == Role.AGENT and entry.created_by_id == user.id
